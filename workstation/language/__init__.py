@@ -1,0 +1,1 @@
+"""Language tools shared by drafting and translation: normalisation, segmentation, spelling, counting."""
