@@ -438,7 +438,7 @@ def _check_payload(read: _Reader, files: set[str], report: BundleReport) -> None
                 package.get("id") != report.identity.package_id or package.get("version") != report.identity.version
             ):
                 report.problems.append("data/package.json names another package id or version than the bundle")
-    for name in sorted(files):
+    for name in sorted(name for name in files if name.startswith("data/")):
         if name.startswith("data/items/"):
             report.item_count += 1
             if not _ITEM_NAME.match(name.removeprefix("data/items/")):

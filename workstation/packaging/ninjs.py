@@ -13,7 +13,6 @@ from workstation.language.counting import count
 from workstation.model import Article, ArticleState
 from workstation.resources import resource_path
 
-NINJS_PROFILE = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
 
 _PUB_STATUS = {ArticleState.RETURNED: "withheld"}
 
@@ -33,7 +32,6 @@ def body_html(article: Article) -> str:
 def to_ninjs(article: Article, station_id: str, station_name: str) -> dict[str, Any]:
     counts = count(article.body_text, article.language)
     item: dict[str, Any] = {
-        "$schema": NINJS_PROFILE,
         "uri": item_uri(article.id),
         "type": "text",
         "version": str(article.version),

@@ -1,0 +1,1 @@
+"""Articles: drafting, importing and listing."""

@@ -1,0 +1,1 @@
+"""Translations: segmented documents linked to their source article."""
