@@ -70,8 +70,10 @@ class EditorialService:
             raise NotFound(f"no article with id {article_id}")
         return article
 
-    def summaries(self, limit: int | None = None) -> list[ArticleSummary]:
-        return self._articles.summaries(limit)
+    def summaries(
+        self, limit: int = -1, offset: int = 0, translations: bool | None = None
+    ) -> list[ArticleSummary]:
+        return self._articles.summaries(limit, offset, translations)
 
     def count(self) -> int:
         return self._articles.count()

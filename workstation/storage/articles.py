@@ -49,16 +49,16 @@ class ArticleRepository:
         )
         return Article(**row, blocks=[Block(id=b["id"], kind=b["kind"], text=b["text"]) for b in blocks])
 
-    def summaries(self, limit: int | None = None) -> list[ArticleSummary]:
+    def summaries(
+        self, limit: int = -1, offset: int = 0, translations: bool | None = None
+    ) -> list[ArticleSummary]:
+        """Newest first; `translations` True/False keeps only translations/sources, None both."""
+        where = {None: "", True: "WHERE translated_from IS NOT NULL", False: "WHERE translated_from IS NULL"}
         sql = (
             "SELECT id, language, headline, state, updated_at, translated_from, version "
-            "FROM articles ORDER BY updated_at DESC, id DESC"
+            f"FROM articles {where[translations]} ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?"
         )
-        params: tuple[Any, ...] = ()
-        if limit is not None:
-            sql += " LIMIT ?"
-            params = (limit,)
-        return [ArticleSummary(**row) for row in self._store.query(sql, params)]
+        return [ArticleSummary(**row) for row in self._store.query(sql, (limit, offset))]
 
     def count(self) -> int:
         row = self._store.query_one("SELECT count(*) AS n FROM articles")

@@ -60,8 +60,12 @@ class Store:
             self._depth = 1
             try:
                 yield self._connection
+            except sqlite3.OperationalError as error:
+                # Read-only medium, full disk, a lock held too long: the store is unusable, not the code wrong.
+                self._rollback()
+                raise StoreUnavailable(f"the store {self.path} cannot be written: {error}") from error
             except BaseException:
-                self._connection.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
                 self._execute_guarded("COMMIT")
@@ -93,6 +97,10 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._connection.close()
+
+    def _rollback(self) -> None:
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
 
     def _execute_guarded(self, sql: str) -> None:
         try:

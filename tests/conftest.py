@@ -1,0 +1,45 @@
+"""Shared fixtures: a real store in a temporary folder, services built on it, Qt offscreen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _secrets_in_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CI has no OS keyring; every test uses the encrypted-file fallback so none touches a real one.
+    monkeypatch.setenv("WORKSTATION_SECRETS", "file")
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "workspace" / "workspace.db"
+
+
+@pytest.fixture
+def services(store_path: Path) -> Iterator:
+    from workstation.app import open_services
+
+    opened = open_services(store_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sample_article(services):
+    return services.editorial.create_article(
+        "vi",
+        "Đà Nẵng quảng bá du lịch tại Hàn Quốc",
+        lead="Ngày 12/10/2023, thành phố Đà Nẵng tổ chức hội nghị xúc tiến du lịch. Hơn 200 doanh nghiệp tham dự.",
+        paragraphs=["Đoàn công tác gặp gỡ các hãng lữ hành lớn.", "Sự kiện kéo dài ba ngày."],
+        byline="Minh Anh",
+        dateline="Seoul",
+    )

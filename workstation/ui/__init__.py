@@ -1,0 +1,1 @@
+"""The Qt layer: thin views that call services and listen for their change records."""

@@ -1,0 +1,46 @@
+"""Start the desktop app on a store; failures to open it get a clear message, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from workstation.errors import WorkstationError
+
+# Set by the cold-start benchmark: quit as soon as the main window is shown and idle.
+QUIT_WHEN_READY = "WORKSTATION_QUIT_WHEN_READY"
+
+
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Editorial Workstation")
+    app.setOrganizationName("EditorialWorkstation")
+    return app
+
+
+def run(store_path: Path) -> int:
+    app = make_application()
+    from workstation.app import open_services
+    from workstation.ui.main_window import MainWindow
+
+    try:
+        services = open_services(store_path)
+    except WorkstationError as error:
+        QMessageBox.critical(None, "The workspace could not be opened", str(error))
+        print(f"workstation: {error}", file=sys.stderr)
+        return error.exit_code
+    window = MainWindow(services)
+    window.show()
+    if os.environ.get(QUIT_WHEN_READY):
+        QTimer.singleShot(0, app.quit)
+    try:
+        return app.exec()
+    finally:
+        services.close()

@@ -1,0 +1,303 @@
+"""Articles: a lazily paged list beside a form editor that autosaves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.app import Services
+from workstation.ids import new_id
+from workstation.model import LANGUAGES, Article, ArticleSummary, Block, Changes
+from workstation.ui.fonts import font_for_language
+from workstation.ui.operations import show_error
+
+AUTOSAVE_DELAY_MS = 1500
+PAGE_SIZE = 200
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class SummaryModel(QAbstractTableModel):
+    """Articles or translations, newest first, fetched a page at a time as the view scrolls."""
+
+    HEADERS = ("Headline", "Language", "State", "Updated")
+
+    def __init__(self, services: Services, translations: bool) -> None:
+        super().__init__()
+        self._services = services
+        self._translations = translations
+        self._rows: list[ArticleSummary] = []
+        self._exhausted = False
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows, self._exhausted = [], False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def summary(self, row: int) -> ArticleSummary:
+        return self._rows[row]
+
+    def row_of(self, article_id: str) -> int | None:
+        return next((n for n, row in enumerate(self._rows) if row.id == article_id), None)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def canFetchMore(self, parent: ModelIndex) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: ModelIndex) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        page = self._services.editorial.summaries(PAGE_SIZE, len(self._rows), self._translations)
+        self._exhausted = len(page) < PAGE_SIZE
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            self._rows += page
+            self.endInsertRows()
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.headline or "(no headline)", row.language, row.state, row.updated_at[:16].replace("T", " "))[
+                index.column()
+            ]
+        if role == Qt.ItemDataRole.FontRole and index.column() == 0:
+            return font_for_language(row.language)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class ArticleEditor(QWidget):
+    """The fields of one article; edits are saved automatically shortly after typing stops."""
+
+    saved = Signal(object)
+    translate_requested = Signal(str, str)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._article: Article | None = None
+        self._loading = False
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.save_now)
+
+        self.headline = QLineEdit(placeholderText="Headline")
+        self.subheadline = QLineEdit(placeholderText="Subheadline (optional)")
+        self.lead = QPlainTextEdit(placeholderText="Lead: the paragraph that sums up the story")
+        self.lead.setMaximumHeight(90)
+        self.body = QPlainTextEdit(placeholderText="Body: paragraphs separated by a blank line")
+        self.byline = QLineEdit(placeholderText="Byline")
+        self.dateline = QLineEdit(placeholderText="Dateline (place)")
+        self.language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language.addItem(f"{name} ({code})", code)
+        self.status = QLabel("")
+        self.status.setObjectName("editorStatus")
+
+        form = QFormLayout()
+        form.addRow("Headline", self.headline)
+        form.addRow("Subheadline", self.subheadline)
+        form.addRow("Lead", self.lead)
+        form.addRow("Body", self.body)
+        byline_row = QHBoxLayout()
+        byline_row.addWidget(self.byline)
+        byline_row.addWidget(QLabel("Dateline"))
+        byline_row.addWidget(self.dateline)
+        byline_row.addWidget(QLabel("Language"))
+        byline_row.addWidget(self.language)
+        form.addRow("Byline", byline_row)
+
+        self.translate_to = QComboBox()
+        self.translate_button = QPushButton("Start translation")
+        self.translate_button.clicked.connect(self._request_translation)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        actions.addWidget(QLabel("Translate into"))
+        actions.addWidget(self.translate_to)
+        actions.addWidget(self.translate_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+
+        for line in (self.headline, self.subheadline, self.byline, self.dateline):
+            line.textEdited.connect(self._changed)
+        for text in (self.lead, self.body):
+            text.textChanged.connect(self._changed)
+        self.language.currentIndexChanged.connect(self._changed)
+        self.setEnabled(False)
+
+    @property
+    def article(self) -> Article | None:
+        return self._article
+
+    def load(self, article: Article) -> None:
+        self.save_now()
+        self._loading = True
+        self._article = article
+        self.headline.setText(article.headline)
+        self.subheadline.setText(article.subheadline)
+        self.lead.setPlainText(article.lead)
+        self.body.setPlainText("\n\n".join(block.text for block in article.blocks))
+        self.byline.setText(article.byline)
+        self.dateline.setText(article.dateline)
+        self.language.setCurrentIndex(max(0, self.language.findData(article.language)))
+        font = font_for_language(article.language)
+        for widget in (self.headline, self.subheadline, self.lead, self.body):
+            widget.setFont(font)
+        self.translate_to.clear()
+        for code, name in LANGUAGES.items():
+            if code != article.language:
+                self.translate_to.addItem(name, code)
+        self.status.setText(f"Version {article.version} · saved")
+        self._loading = False
+        self.setEnabled(True)
+
+    def has_unsaved_changes(self) -> bool:
+        return self._autosave.isActive()
+
+    def save_now(self) -> None:
+        """Write pending edits now (on autosave, switching article, and closing)."""
+        if not self._autosave.isActive() or self._article is None:
+            return
+        self._autosave.stop()
+        try:
+            saved = self._services.editorial.save(self._collect(self._article))
+        except Exception as error:
+            self.status.setText("Not saved")
+            show_error(self, "The article could not be saved", error)
+            return
+        self._article = saved
+        self.status.setText(f"Version {saved.version} · saved")
+        self.saved.emit(saved)
+
+    def _changed(self) -> None:
+        if self._loading or self._article is None:
+            return
+        self.status.setText("Editing…")
+        self._autosave.start()
+
+    def _collect(self, article: Article) -> Article:
+        paragraphs = [" ".join(chunk.split()) for chunk in self.body.toPlainText().split("\n\n") if chunk.strip()]
+        # Paragraphs keep the block id of the block at the same position, so translations stay linked.
+        blocks = [
+            Block(id=article.blocks[n].id if n < len(article.blocks) else new_id(), text=text)
+            for n, text in enumerate(paragraphs)
+        ]
+        return replace(
+            article,
+            headline=self.headline.text(),
+            subheadline=self.subheadline.text(),
+            lead=self.lead.toPlainText(),
+            byline=self.byline.text(),
+            dateline=self.dateline.text(),
+            language=self.language.currentData(),
+            blocks=blocks,
+        )
+
+    def _request_translation(self) -> None:
+        if self._article is not None and self.translate_to.currentData():
+            self.save_now()
+            self.translate_requested.emit(self._article.id, self.translate_to.currentData())
+
+
+class ArticlesView(QWidget):
+    translation_started = Signal(str)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.model = SummaryModel(services, translations=False)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._open_row)
+        self.new_button = QPushButton("New article")
+        self.new_button.clicked.connect(self.new_article)
+        self.editor = ArticleEditor(services)
+        self.editor.translate_requested.connect(self._start_translation)
+        self.editor.saved.connect(lambda _article: self._refresh_keep_selection())
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.table)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.setSizes([380, 820])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.model.reload()
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.articles and not self.editor.has_unsaved_changes():
+            self._refresh_keep_selection()
+
+    def new_article(self) -> Article:
+        self.editor.save_now()
+        article = self._services.editorial.create_article("vi", "")
+        self.model.reload()
+        self.select(article.id)
+        self.editor.headline.setFocus()
+        return article
+
+    def select(self, article_id: str) -> None:
+        row = self.model.row_of(article_id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    def flush(self) -> None:
+        self.editor.save_now()
+
+    def _open_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            summary = self.model.summary(current.row())
+            if self.editor.article is None or self.editor.article.id != summary.id:
+                self.editor.load(self._services.editorial.get(summary.id))
+
+    def _refresh_keep_selection(self) -> None:
+        current = self.editor.article.id if self.editor.article else None
+        self.table.selectionModel().blockSignals(True)
+        self.model.reload()
+        if current:
+            self.select(current)
+        self.table.selectionModel().blockSignals(False)
+
+    def _start_translation(self, article_id: str, language: str) -> None:
+        try:
+            translation = self._services.translations.create(article_id, language)
+        except Exception as error:
+            show_error(self, "The translation could not be started", error)
+            return
+        self.translation_started.emit(translation.id)

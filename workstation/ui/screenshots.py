@@ -1,0 +1,53 @@
+"""`workstation screenshots OUT_DIR`: each main view, with sample content, rendered offscreen to PNG."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def render_screenshots(out_dir: Path) -> list[Path]:
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from workstation.app import open_services
+    from workstation.ui.application import make_application
+    from workstation.ui.main_window import MainWindow
+    from workstation.ui.sample_content import load_sample_content
+
+    app = make_application()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="workstation-screens-") as folder:
+        services = open_services(Path(folder) / "workspace.db")
+        try:
+            package = load_sample_content(services)
+            services.packaging.seal(package.id)
+            window = MainWindow(services)
+            window.resize(1280, 760)
+            window.show()
+            first_article = services.editorial.summaries(translations=False)[0]
+            window.articles.select(first_article.id)
+            english = next(t for t in services.translations.translations_of(first_article.id) if t.language == "en")
+            chinese = next(t for t in services.translations.translations_of(first_article.id) if t.language == "zh")
+            shots = [
+                ("articles", lambda: window.show_section("Articles")),
+                ("translation-vi-en", lambda: window.show_translation(english.id)),
+                ("translation-vi-zh", lambda: window.show_translation(chinese.id)),
+                ("packages", lambda: window.show_section("Packages")),
+                ("sync", lambda: window.show_section("Sync")),
+                ("glossary-memory", lambda: window.show_section("Glossary & Memory")),
+            ]
+            for name, show in shots:
+                show()
+                for _ in range(3):
+                    app.processEvents()
+                path = out_dir / f"{name}.png"
+                window.grab().save(str(path))
+                written.append(path)
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+        finally:
+            services.close()
+    return written

@@ -1,0 +1,271 @@
+"""The side-by-side translation editor: source sentences left, editable targets right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.app import Services
+from workstation.model import LANGUAGES, Article, Changes, Segment, SegmentState
+from workstation.ui.fonts import font_for_language
+from workstation.ui.operations import show_error
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+PART_NAMES = {"headline": "Headline", "subheadline": "Subheadline", "lead": "Lead"}
+STATE_COLOURS = {
+    SegmentState.NEW: "#f3f3f3",
+    SegmentState.DRAFT: "#fff4d6",
+    SegmentState.TRANSLATED: "#e3f4e1",
+    SegmentState.REVIEWED: "#d9ecff",
+    SegmentState.FINAL: "#d4f0d0",
+}
+
+
+class SegmentModel(QAbstractTableModel):
+    PART, SOURCE, TARGET, STATE = range(4)
+    HEADERS = ("Part", "Source", "Target", "State")
+
+    saved = Signal()
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self._services = services
+        self.translation: Article | None = None
+        self.source_language = ""
+        self.segments: list[Segment] = []
+        self._paragraph_numbers: dict[str, int] = {}
+
+    def load(self, translation: Article, source_language: str) -> None:
+        self.beginResetModel()
+        self.translation = translation
+        self.source_language = source_language
+        self.segments = self._services.translations.segments(translation.id)
+        self._paragraph_numbers = {}
+        for item in self.segments:
+            if item.part not in PART_NAMES and item.part not in self._paragraph_numbers:
+                self._paragraph_numbers[item.part] = len(self._paragraph_numbers) + 1
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self.segments)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.column() == self.TARGET:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def part_label(self, item: Segment) -> str:
+        return PART_NAMES.get(item.part) or f"¶ {self._paragraph_numbers.get(item.part, '?')}"
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or self.translation is None:
+            return None
+        item = self.segments[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return (self.part_label(item), item.source_text, item.target_text, item.state)[column]
+        if role == Qt.ItemDataRole.FontRole and column in (self.SOURCE, self.TARGET):
+            return font_for_language(self.source_language if column == self.SOURCE else self.translation.language)
+        if role == Qt.ItemDataRole.BackgroundRole and column in (self.TARGET, self.STATE):
+            return QColor(STATE_COLOURS.get(SegmentState(item.state), "#ffffff"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.address
+        return None
+
+    def setData(self, index: ModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != self.TARGET or self.translation is None:
+            return False
+        item = self.segments[index.row()]
+        text = str(value).strip()
+        state = SegmentState.TRANSLATED if text else SegmentState.NEW
+        try:
+            self.translation = self._services.translations.save_segment(self.translation.id, item.address, text, state)
+        except Exception as error:
+            show_error(None, "The segment could not be saved", error)
+            return False
+        item.target_text, item.state, item.origin = text, state, "human"
+        self.dataChanged.emit(self.index(index.row(), self.TARGET), self.index(index.row(), self.STATE))
+        self.saved.emit()
+        return True
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def progress(self) -> tuple[int, int]:
+        done = sum(1 for item in self.segments if item.state != SegmentState.NEW)
+        return done, len(self.segments)
+
+
+class TargetDelegate(QStyledItemDelegate):
+    """A multi-line target editor: Ctrl+Enter confirms and moves to the next segment, Esc cancels."""
+
+    confirm_and_next = Signal(QModelIndex)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> QWidget:
+        editor = QPlainTextEdit(parent)
+        editor.setFont(index.data(Qt.ItemDataRole.FontRole) or editor.font())
+        editor.setTabChangesFocus(True)
+        editor.installEventFilter(self)
+        editor.setProperty("segment_row", index.row())
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
+        assert isinstance(editor, QPlainTextEdit)
+        editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        editor.moveCursor(editor.textCursor().MoveOperation.End)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: ModelIndex) -> None:
+        assert isinstance(editor, QPlainTextEdit)
+        model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, QPlainTextEdit) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
+                self.commitData.emit(watched)
+                self.closeEditor.emit(watched, QStyledItemDelegate.EndEditHint.NoHint)
+                self.confirm_and_next.emit(QModelIndex())
+                return True
+        return super().eventFilter(watched, event)
+
+
+class TranslationEditor(QWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.title = QLabel("Choose a translation on the left, or start one from an article.")
+        self.title.setWordWrap(True)
+        self.title.setObjectName("translationTitle")
+        self.progress = QLabel("")
+        self.model = SegmentModel(services)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(
+            QTableView.EditTrigger.DoubleClicked
+            | QTableView.EditTrigger.EditKeyPressed
+            | QTableView.EditTrigger.AnyKeyPressed
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(SegmentModel.PART, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SegmentModel.SOURCE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(SegmentModel.TARGET, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(SegmentModel.STATE, QHeaderView.ResizeMode.ResizeToContents)
+        self.delegate = TargetDelegate(self.table)
+        self.table.setItemDelegateForColumn(SegmentModel.TARGET, self.delegate)
+        self.delegate.confirm_and_next.connect(lambda _index: self.edit_next())
+        self.model.saved.connect(self._update_progress)
+        self.model.modelReset.connect(self._after_reset)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.table)
+
+    def open(self, translation_id: str) -> None:
+        translation = self._services.translations.get(translation_id)
+        source = self._services.editorial.get(translation.translated_from or "")
+        self.model.load(translation, source.language)
+        self.title.setText(
+            f"<b>{source.headline}</b><br>{LANGUAGES[source.language]} → {LANGUAGES[translation.language]}"
+        )
+        self.title.setFont(font_for_language(source.language))
+
+    def edit_row(self, row: int) -> None:
+        index = self.model.index(row, SegmentModel.TARGET)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
+
+    def edit_next(self) -> None:
+        row = self.table.currentIndex().row() + 1
+        if row < self.model.rowCount():
+            self.edit_row(row)
+
+    def _after_reset(self) -> None:
+        self.table.resizeRowsToContents()
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        done, total = self.model.progress()
+        self.progress.setText(f"{done} of {total} segments translated" if total else "")
+        self.table.resizeRowsToContents()
+
+
+class TranslationsView(QWidget):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.list = QListWidget()
+        self.list.currentItemChanged.connect(self._open_item)
+        self.editor = TranslationEditor(services)
+        splitter = QSplitter()
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.editor)
+        splitter.setSizes([300, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.reload()
+
+    def reload(self) -> None:
+        current = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
+        self.list.blockSignals(True)
+        self.list.clear()
+        for summary in self._services.editorial.summaries(translations=True):
+            source = self._services.editorial.get(summary.translated_from or "")
+            item = QListWidgetItem(f"[{source.language} → {summary.language}] {source.headline}")
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            item.setFont(font_for_language(source.language))
+            self.list.addItem(item)
+            if summary.id == current:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+
+    def open(self, translation_id: str) -> None:
+        self.reload()
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == translation_id:
+                self.list.setCurrentRow(row)
+                return
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.translations:
+            self.reload()
+
+    def _open_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is not None:
+            try:
+                self.editor.open(current.data(Qt.ItemDataRole.UserRole))
+            except Exception as error:
+                show_error(self, "The translation could not be opened", error)
