@@ -104,6 +104,7 @@ class ArticleEditor(QWidget):
         self._services = services
         self._article: Article | None = None
         self._loading = False
+        self._dirty = False
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.save_now)
 
@@ -180,13 +181,14 @@ class ArticleEditor(QWidget):
         self.setEnabled(True)
 
     def has_unsaved_changes(self) -> bool:
-        return self._autosave.isActive()
+        return self._dirty
 
     def save_now(self) -> None:
         """Write pending edits now (on autosave, switching article, and closing)."""
-        if not self._autosave.isActive() or self._article is None:
-            return
         self._autosave.stop()
+        if not self._dirty or self._article is None:
+            return
+        self._dirty = False
         try:
             saved = self._services.editorial.save(self._collect(self._article))
         except Exception as error:
@@ -200,6 +202,7 @@ class ArticleEditor(QWidget):
     def _changed(self) -> None:
         if self._loading or self._article is None:
             return
+        self._dirty = True
         self.status.setText("Editing…")
         self._autosave.start()
 

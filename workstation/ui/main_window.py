@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.addItems(self.SECTIONS)
         self.navigation.setFixedWidth(170)
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._show_row)
         self.navigation.setCurrentRow(0)
         for number in range(len(self.SECTIONS)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self)
@@ -96,6 +96,11 @@ class MainWindow(QMainWindow):
     def show_translation(self, translation_id: str) -> None:
         self.show_section("Translations")
         self.translations.open(translation_id)
+
+    def _show_row(self, row: int) -> None:
+        # Leaving the editor writes what autosave has not yet, so other views see the latest text.
+        self.articles.flush()
+        self.stack.setCurrentIndex(row)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.articles.flush()

@@ -171,7 +171,10 @@ class PackagesView(QWidget):
             return
         package = self._services.packaging.get(package_id)
         for article in self._services.packaging.contents(package):
-            prefix = "    ↳ translation" if article.is_translation else "Article"
-            item = QListWidgetItem(f"{prefix} [{article.language}] {article.headline or '(not translated yet)'}")
+            if article.is_translation:
+                text = f"    ↳ translation [{article.language}] {article.headline or '(not translated yet)'}"
+            else:
+                text = f"Article [{article.language}] {article.headline or '(no headline)'}"
+            item = QListWidgetItem(text)
             item.setFont(font_for_language(article.language))
             self.contents.addItem(item)

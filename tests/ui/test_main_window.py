@@ -1,0 +1,105 @@
+"""The main window driven as a user would: typing, clicking, waiting for background work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from tests.ui.conftest import close_window, type_text
+from workstation.model import DeliveryState, SegmentState
+from workstation.ui.articles_view import AUTOSAVE_DELAY_MS
+from workstation.ui.translations_view import SegmentModel
+
+
+def type_article(qtbot, window) -> str:
+    view = window.articles
+    qtbot.mouseClick(view.new_button, Qt.MouseButton.LeftButton)
+    editor = view.editor
+    type_text(editor.headline, "Tuần Văn hoá Việt Nam tại Seoul")
+    type_text(editor.lead, "Ngày 12/10/2023, Đại sứ quán khai mạc tuần lễ. Hơn 3.000 khách tham dự.")
+    type_text(editor.body, "Đoạn thứ nhất của bài.")
+    qtbot.keyClick(editor.body, Qt.Key.Key_Return)
+    qtbot.keyClick(editor.body, Qt.Key.Key_Return)
+    type_text(editor.body, "Đoạn thứ hai.")
+    type_text(editor.byline, "Minh Anh")
+    type_text(editor.dateline, "Seoul")
+    return editor.article.id
+
+
+def test_article_typed_in_the_gui_survives_closing_and_reopening(qtbot, open_window, store_path: Path) -> None:
+    window = open_window(store_path)
+    article_id = type_article(qtbot, window)
+    close_window(window, window.services)  # closing saves what autosave has not written yet
+
+    reopened = open_window(store_path)
+    reopened.articles.select(article_id)
+    editor = reopened.articles.editor
+    assert editor.headline.text() == "Tuần Văn hoá Việt Nam tại Seoul"
+    assert editor.lead.toPlainText().startswith("Ngày 12/10/2023")
+    assert editor.body.toPlainText() == "Đoạn thứ nhất của bài.\n\nĐoạn thứ hai."
+    assert (editor.byline.text(), editor.dateline.text()) == ("Minh Anh", "Seoul")
+
+
+def test_autosave_writes_shortly_after_typing_stops(qtbot, window) -> None:
+    article_id = type_article(qtbot, window)
+    qtbot.waitUntil(
+        lambda: window.services.editorial.get(article_id).dateline == "Seoul", timeout=AUTOSAVE_DELAY_MS + 2000
+    )
+    assert window.services.editorial.get(article_id).blocks[1].text == "Đoạn thứ hai."
+
+
+def test_translation_side_by_side_one_row_per_sentence(qtbot, window) -> None:
+    article_id = type_article(qtbot, window)
+    editor = window.articles.editor
+    editor.translate_to.setCurrentIndex(editor.translate_to.findData("en"))
+    qtbot.mouseClick(editor.translate_button, Qt.MouseButton.LeftButton)
+
+    assert window.stack.currentWidget() is window.translations
+    model = window.translations.editor.model
+    sources = [model.index(row, SegmentModel.SOURCE).data() for row in range(model.rowCount())]
+    assert sources[:3] == [
+        "Tuần Văn hoá Việt Nam tại Seoul",
+        "Ngày 12/10/2023, Đại sứ quán khai mạc tuần lễ.",
+        "Hơn 3.000 khách tham dự.",
+    ]
+    # Type a target through the real editor delegate; Ctrl+Enter confirms and opens the next row.
+    table = window.translations.editor.table
+    window.translations.editor.edit_row(0)
+    target_editor = table.focusWidget()
+    type_text(target_editor, "Vietnam Culture Week in Seoul")
+    qtbot.keyClick(target_editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert model.index(0, SegmentModel.STATE).data() == SegmentState.TRANSLATED
+    assert table.currentIndex().row() == 1
+    translation = window.services.translations.translations_of(article_id)[0]
+    assert window.services.translations.get(translation.id).headline == "Vietnam Culture Week in Seoul"
+    assert "1 of" in window.translations.editor.progress.text()
+
+
+def test_package_sealed_in_the_background_lands_in_the_outbox(qtbot, window) -> None:
+    article_id = type_article(qtbot, window)
+    window.services.translations.create(article_id, "en")
+    window.show_section("Packages")
+    package = window.packages.create_package("Tin tuần 41", [article_id])
+    operation = window.packages.seal_selected()
+    assert operation is not None
+    with qtbot.waitSignal(operation.finished, timeout=10_000):
+        pass
+    assert window.services.packaging.status(package.id) == DeliveryState.QUEUED
+    qtbot.waitUntil(lambda: window.packages.table.item(0, 3).text() == "queued")
+    assert "Outbox: 1 waiting" in window.outbox_label.text()
+    contents = [window.packages.contents.item(n).text() for n in range(window.packages.contents.count())]
+    assert contents[0].startswith("Article [vi] Tuần Văn hoá") and "translation [en]" in contents[1]
+
+
+def test_corrupt_store_gets_a_message_box_and_exit_code_3(qtbot, monkeypatch, tmp_path: Path) -> None:
+    from workstation.ui import application
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"\x00garbage" * 500)
+    assert application.run(broken) == 3
+    assert shown and "damaged" in shown[0]
+    assert broken.read_bytes() == b"\x00garbage" * 500
