@@ -14,9 +14,11 @@ SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 @pytest.fixture(autouse=True)
-def _secrets_in_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    # CI has no OS keyring; every test uses the encrypted-file fallback so none touches a real one.
+def _isolated_user_data(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # CI has no OS keyring; every test uses the encrypted-file fallback so none touches a real one,
+    # and a command run without --store opens a default store under a temporary data home.
     monkeypatch.setenv("WORKSTATION_SECRETS", "file")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def test_verify_lists_problems_and_exits_1(capsys, store_path: Path, tmp_path: P
 
 def test_refusals_exit_1_with_one_line_on_stderr(capsys, store_path: Path, tmp_path: Path) -> None:
     code, out, err = run(capsys, "--store", str(store_path), "article", "import", str(tmp_path / "absent.txt"))
-    assert code == 1 and out == "" and err.count("\n") == 1 and "no such file" in err
+    assert code == 1 and out == "" and err.count("\n") == 1 and "cannot read" in err
     code, _, err = run(capsys, "--store", str(store_path), "translation", "create", "missing", "--to", "en")
     assert code == 1 and "no article with id missing" in err
 

@@ -59,7 +59,7 @@ def test_text_file_import_splits_headline_lead_and_paragraphs(services, tmp_path
 
 
 def test_import_of_missing_or_empty_file_is_a_clear_error(services, tmp_path: Path) -> None:
-    with pytest.raises(BadInput, match="no such file"):
+    with pytest.raises(BadInput, match="cannot read"):
         services.editorial.import_text_file(tmp_path / "absent.txt")
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")

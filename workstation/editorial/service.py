@@ -6,10 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from workstation.clock import Clock, timestamp
-from workstation.errors import BadInput, EnvironmentFailure, NotFound
+from workstation.errors import BadInput, NotFound
 from workstation.events import ChangeBus
 from workstation.ids import new_id
-from workstation.language.normalise import normalise_text
+from workstation.language.normalise import normalise_text, read_text_file
 from workstation.model import LANGUAGES, Article, ArticleSummary, Block, Changes
 from workstation.storage.articles import ArticleRepository
 from workstation.storage.store import Store
@@ -80,14 +80,8 @@ class EditorialService:
 
     def import_text_file(self, path: Path, language: str = "vi") -> Article:
         """A .txt file: first line the headline, then blank-line separated paragraphs, the first the lead."""
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError as error:
-            raise BadInput(f"no such file: {path}") from error
-        except OSError as error:
-            raise EnvironmentFailure(f"cannot read {path}: {error.strerror}") from error
-        text = _decode(raw, path)
-        headline, _, rest = normalise_text(text).strip().partition("\n")
+        # UTF-8/16 and the legacy Vietnamese encodings (TCVN3, VNI) all arrive as NFC Unicode.
+        headline, _, rest = read_text_file(path).strip().partition("\n")
         paragraphs = [" ".join(chunk.split()) for chunk in rest.split("\n\n") if chunk.strip()]
         if not headline.strip():
             raise BadInput(f"{path} has no headline on its first line")
@@ -100,9 +94,3 @@ class EditorialService:
         blocks = [replace(block, text=normalise_text(block.text).strip()) for block in article.blocks]
         return replace(article, blocks=blocks, **fields)
 
-
-def _decode(raw: bytes, path: Path) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise BadInput(f"{path} is not UTF-8 text") from error

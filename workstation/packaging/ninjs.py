@@ -13,7 +13,6 @@ from workstation.language.counting import count
 from workstation.model import Article, ArticleState
 from workstation.resources import resource_path
 
-
 _PUB_STATUS = {ArticleState.RETURNED: "withheld"}
 
 
@@ -45,7 +44,7 @@ def to_ninjs(article: Article, station_id: str, station_name: str) -> dict[str, 
                 "role": "main",
                 "contentType": "text/html",
                 "value": body_html(article),
-                "wordCount": counts.words,
+                "wordCount": counts.length,
                 "charCount": counts.characters,
             }
         ],

@@ -49,9 +49,7 @@ class ArticleRepository:
         )
         return Article(**row, blocks=[Block(id=b["id"], kind=b["kind"], text=b["text"]) for b in blocks])
 
-    def summaries(
-        self, limit: int = -1, offset: int = 0, translations: bool | None = None
-    ) -> list[ArticleSummary]:
+    def summaries(self, limit: int = -1, offset: int = 0, translations: bool | None = None) -> list[ArticleSummary]:
         """Newest first; `translations` True/False keeps only translations/sources, None both."""
         where = {None: "", True: "WHERE translated_from IS NOT NULL", False: "WHERE translated_from IS NULL"}
         sql = (

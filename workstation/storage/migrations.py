@@ -93,4 +93,13 @@ MIGRATIONS: list[str] = [
         added_at TEXT NOT NULL
     );
     """,
+    # 2: the workspace's personal dictionary ("add to dictionary"), per language.
+    """
+    CREATE TABLE personal_words (
+        language TEXT NOT NULL,
+        word TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (language, word)
+    );
+    """,
 ]

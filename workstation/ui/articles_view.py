@@ -35,7 +35,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 class SummaryModel(QAbstractTableModel):
     """Articles or translations, newest first, fetched a page at a time as the view scrolls."""
 
-    HEADERS = ("Headline", "Language", "State", "Updated")
+    HEADERS = ("Headline", "Lang", "State", "Updated")
 
     def __init__(self, services: Services, translations: bool) -> None:
         super().__init__()
@@ -80,9 +80,10 @@ class SummaryModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.headline or "(no headline)", row.language, row.state, row.updated_at[:16].replace("T", " "))[
-                index.column()
-            ]
+            updated = row.updated_at[5:16].replace("T", " ")
+            return (row.headline or "(no headline)", row.language, row.state, updated)[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return row.headline
         if role == Qt.ItemDataRole.FontRole and index.column() == 0:
             return font_for_language(row.language)
         return None
@@ -242,7 +243,10 @@ class ArticlesView(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().currentRowChanged.connect(self._open_row)
         self.new_button = QPushButton("New article")
         self.new_button.clicked.connect(self.new_article)
