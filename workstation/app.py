@@ -12,6 +12,7 @@ from workstation.editorial.service import EditorialService
 from workstation.events import ChangeBus
 from workstation.packaging.service import PackagingService
 from workstation.station.identity import StationIdentity, load_or_create_identity
+from workstation.storage.dictionary import StorePersonalDictionary
 from workstation.storage.store import Store, open_store
 from workstation.sync.client import PortalClient
 from workstation.sync.service import SyncService
@@ -34,6 +35,7 @@ class Services:
     translations: TranslationService
     packaging: PackagingService
     sync: SyncService
+    dictionary: StorePersonalDictionary
 
     def close(self) -> None:
         self.store.close()
@@ -56,7 +58,8 @@ def open_services(store_path: Path, clock: Clock = utc_now) -> Services:
         editorial=EditorialService(store, station_id, clock, bus),
         translations=TranslationService(store, station_id, clock, bus),
         packaging=PackagingService(store, identity, clock, bus),
-        sync=SyncService(store, identity, PortalClient, clock),
+        sync=SyncService(store, identity, PortalClient, clock, bus),
+        dictionary=StorePersonalDictionary(store, clock),
     )
 
 

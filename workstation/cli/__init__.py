@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from workstation.cli import commands, language
+from workstation.cli import commands, language, sync
 from workstation.cli.context import CommandContext
 from workstation.errors import WorkstationError
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(subparsers)
     language.register(subparsers)
+    sync.register(subparsers)
     return parser
 
 

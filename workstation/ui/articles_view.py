@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from workstation.app import Services
 from workstation.ids import new_id
+from workstation.language.spelling import SpellChecker, supports_spelling
 from workstation.model import LANGUAGES, Article, ArticleSummary, Block, Changes
 from workstation.ui.fonts import font_for_language
 from workstation.ui.operations import show_error
+from workstation.ui.spelling import SpellHighlighter, attach_spellchecker
 
 AUTOSAVE_DELAY_MS = 1500
 PAGE_SIZE = 200
@@ -106,6 +108,7 @@ class ArticleEditor(QWidget):
         self._article: Article | None = None
         self._loading = False
         self._dirty = False
+        self._highlighters: dict[QPlainTextEdit, SpellHighlighter] = {}
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.save_now)
 
@@ -153,6 +156,7 @@ class ArticleEditor(QWidget):
         for text in (self.lead, self.body):
             text.textChanged.connect(self._changed)
         self.language.currentIndexChanged.connect(self._changed)
+        self.language.currentIndexChanged.connect(lambda _index: self._check_spelling(self.language.currentData()))
         self.setEnabled(False)
 
     @property
@@ -177,9 +181,25 @@ class ArticleEditor(QWidget):
         for code, name in LANGUAGES.items():
             if code != article.language:
                 self.translate_to.addItem(name, code)
+        self._check_spelling(article.language)
         self.status.setText(f"Version {article.version} · saved")
         self._loading = False
         self.setEnabled(True)
+
+    def _check_spelling(self, language: str) -> None:
+        """As-you-type checking of the lead and body in the article's language (none for CJK)."""
+        enabled = supports_spelling(language)
+        for editor in (self.lead, self.body):
+            highlighter = self._highlighters.get(editor)
+            if enabled:
+                checker = SpellChecker(language, personal=self._services.dictionary)
+                if highlighter is None:
+                    self._highlighters[editor] = attach_spellchecker(editor, checker)
+                else:
+                    highlighter.set_checker(checker)
+                    highlighter.set_enabled(True)
+            elif highlighter is not None:
+                highlighter.set_enabled(False)
 
     def has_unsaved_changes(self) -> bool:
         return self._dirty

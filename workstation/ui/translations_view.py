@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
@@ -28,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.app import Services
+from workstation.language.spelling import SpellChecker, supports_spelling
 from workstation.model import LANGUAGES, Article, Changes, Segment, SegmentState
 from workstation.ui.fonts import font_for_language
 from workstation.ui.operations import show_error
+from workstation.ui.spelling import attach_spellchecker
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -130,9 +134,16 @@ class TargetDelegate(QStyledItemDelegate):
 
     confirm_and_next = Signal(QModelIndex)
 
+    def __init__(self, checker_for_target: Callable[[], SpellChecker | None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._checker_for_target = checker_for_target
+
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> QWidget:
         editor = QPlainTextEdit(parent)
         editor.setFont(index.data(Qt.ItemDataRole.FontRole) or editor.font())
+        checker = self._checker_for_target()
+        if checker is not None:
+            attach_spellchecker(editor, checker)
         editor.setTabChangesFocus(True)
         editor.installEventFilter(self)
         editor.setProperty("segment_row", index.row())
@@ -184,7 +195,7 @@ class TranslationEditor(QWidget):
         header.setSectionResizeMode(SegmentModel.SOURCE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(SegmentModel.TARGET, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(SegmentModel.STATE, QHeaderView.ResizeMode.ResizeToContents)
-        self.delegate = TargetDelegate(self.table)
+        self.delegate = TargetDelegate(self._target_checker, self.table)
         self.table.setItemDelegateForColumn(SegmentModel.TARGET, self.delegate)
         self.delegate.confirm_and_next.connect(lambda _index: self.edit_next())
         self.model.saved.connect(self._update_progress)
@@ -202,6 +213,12 @@ class TranslationEditor(QWidget):
             f"<b>{source.headline}</b><br>{LANGUAGES[source.language]} → {LANGUAGES[translation.language]}"
         )
         self.title.setFont(font_for_language(source.language))
+
+    def _target_checker(self) -> SpellChecker | None:
+        translation = self.model.translation
+        if translation is None or not supports_spelling(translation.language):
+            return None
+        return SpellChecker(translation.language, personal=self._services.dictionary)
 
     def edit_row(self, row: int) -> None:
         index = self.model.index(row, SegmentModel.TARGET)
