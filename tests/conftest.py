@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.qt import close_window
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -45,3 +48,30 @@ def sample_article(services):
         byline="Minh Anh",
         dateline="Seoul",
     )
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """Open a MainWindow on a store path; every window and store opened is closed at teardown."""
+    from workstation.app import open_services
+    from workstation.ui.main_window import MainWindow
+
+    opened: list = []
+
+    def opener(store_path: Path) -> MainWindow:
+        services = open_services(store_path)
+        window = MainWindow(services)
+        qtbot.addWidget(window)
+        window.show()
+        opened.append((window, services))
+        return window
+
+    yield opener
+    for window, services in opened:
+        with contextlib.suppress(RuntimeError):  # already closed and deleted by the test
+            close_window(window, services)
+
+
+@pytest.fixture
+def window(open_window, store_path: Path):
+    return open_window(store_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.conftest import close_window, type_text
+from tests.support.qt import close_window, type_text
 from workstation.model import DeliveryState, SegmentState
 from workstation.ui.articles_view import AUTOSAVE_DELAY_MS
 from workstation.ui.translations_view import SegmentModel
