@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 
@@ -14,11 +15,19 @@ from workstation.packaging.service import PackagingService
 from workstation.station.identity import StationIdentity, load_or_create_identity
 from workstation.storage.dictionary import StorePersonalDictionary
 from workstation.storage.store import Store, open_store
-from workstation.sync.client import PortalClient
 from workstation.sync.service import SyncService
 from workstation.translation.service import TranslationService
 
+if TYPE_CHECKING:
+    from workstation.sync.client import PortalClient
+
 APP_NAME = "EditorialWorkstation"
+
+
+def portal_client(portal_url: str, token: str | None) -> PortalClient:
+    from workstation.sync.client import PortalClient  # httpx loads only when a portal is contacted
+
+    return PortalClient(portal_url, token)
 
 
 def default_store_path() -> Path:
@@ -58,7 +67,7 @@ def open_services(store_path: Path, clock: Clock = utc_now) -> Services:
         editorial=EditorialService(store, station_id, clock, bus),
         translations=TranslationService(store, station_id, clock, bus),
         packaging=PackagingService(store, identity, clock, bus),
-        sync=SyncService(store, identity, PortalClient, clock, bus),
+        sync=SyncService(store, identity, portal_client, clock, bus),
         dictionary=StorePersonalDictionary(store, clock),
     )
 

@@ -88,6 +88,8 @@ class ArticleSummary:
     updated_at: str
     translated_from: str | None
     version: int
+    source_language: str | None = None
+    source_headline: str | None = None
 
 
 @dataclass

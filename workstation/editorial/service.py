@@ -75,8 +75,8 @@ class EditorialService:
     ) -> list[ArticleSummary]:
         return self._articles.summaries(limit, offset, translations)
 
-    def count(self) -> int:
-        return self._articles.count()
+    def count(self, translations: bool | None = None) -> int:
+        return self._articles.count(translations)
 
     def import_text_file(self, path: Path, language: str = "vi") -> Article:
         """A .txt file: first line the headline, then blank-line separated paragraphs, the first the lead."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 import json
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from workstation.language.counting import count
 from workstation.model import Article, ArticleState
 from workstation.resources import resource_path
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _PUB_STATUS = {ArticleState.RETURNED: "withheld"}
 
@@ -68,6 +69,8 @@ def to_ninjs(article: Article, station_id: str, station_name: str) -> dict[str, 
 
 @cache
 def ninjs_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # heavy; only sealing and verifying need it
+
     schema = json.loads(resource_path("schemas", "ninjs-schema_3.1.json").read_text("utf-8"))
     return Draft202012Validator(schema)
 

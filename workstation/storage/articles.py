@@ -13,6 +13,15 @@ _ARTICLE_COLUMNS = (
 )
 
 
+# The unary + keeps SQLite from choosing the translated_from index (a sort of every row) over walking
+# articles_recent in order and stopping after a page.
+_KIND_FILTER = {
+    None: "",
+    True: "WHERE +a.translated_from IS NOT NULL",
+    False: "WHERE +a.translated_from IS NULL",
+}
+
+
 class ArticleRepository:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -50,16 +59,20 @@ class ArticleRepository:
         return Article(**row, blocks=[Block(id=b["id"], kind=b["kind"], text=b["text"]) for b in blocks])
 
     def summaries(self, limit: int = -1, offset: int = 0, translations: bool | None = None) -> list[ArticleSummary]:
-        """Newest first; `translations` True/False keeps only translations/sources, None both."""
-        where = {None: "", True: "WHERE translated_from IS NOT NULL", False: "WHERE translated_from IS NULL"}
+        """Newest first; `translations` True/False keeps only translations/sources, None both.
+
+        Translations carry their source's language and headline (one join, not a query per row).
+        """
         sql = (
-            "SELECT id, language, headline, state, updated_at, translated_from, version "
-            f"FROM articles {where[translations]} ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?"
+            "SELECT a.id, a.language, a.headline, a.state, a.updated_at, a.translated_from, a.version, "
+            "s.language AS source_language, s.headline AS source_headline "
+            f"FROM articles a LEFT JOIN articles s ON s.id = a.translated_from {_KIND_FILTER[translations]} "
+            "ORDER BY a.updated_at DESC, a.id DESC LIMIT ? OFFSET ?"
         )
         return [ArticleSummary(**row) for row in self._store.query(sql, (limit, offset))]
 
-    def count(self) -> int:
-        row = self._store.query_one("SELECT count(*) AS n FROM articles")
+    def count(self, translations: bool | None = None) -> int:
+        row = self._store.query_one(f"SELECT count(*) AS n FROM articles a {_KIND_FILTER[translations]}")
         return row["n"] if row else 0
 
     def translation_ids_of(self, article_id: str) -> list[str]:

@@ -102,4 +102,9 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (language, word)
     );
     """,
+    # 3: lists page through articles newest first; one index serves that order directly.
+    """
+    DROP INDEX articles_updated;
+    CREATE INDEX articles_recent ON articles(updated_at DESC, id DESC);
+    """,
 ]

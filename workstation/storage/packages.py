@@ -10,6 +10,9 @@ _OUTBOX_COLUMNS = (
     "acknowledged_offset, attempts, last_error, receipt"
 )
 
+# Sealed but not yet answered by the portal.
+_PENDING = "state IN ('queued', 'uploading')"
+
 
 class PackageRepository:
     def __init__(self, store: Store) -> None:
@@ -81,10 +84,14 @@ class OutboxRepository:
 
     def pending(self) -> list[OutboxEntry]:
         rows = self._store.query(
-            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE state IN ('queued', 'uploading') "
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE {_PENDING} "
             "ORDER BY sealed_at, package_id"
         )
         return [OutboxEntry(**row) for row in rows]
+
+    def pending_count(self) -> int:
+        row = self._store.query_one(f"SELECT count(*) AS n FROM outbox WHERE {_PENDING}")
+        return row["n"] if row else 0
 
     def all(self) -> list[OutboxEntry]:
         rows = self._store.query(f"SELECT {_OUTBOX_COLUMNS} FROM outbox ORDER BY sealed_at DESC")

@@ -1,7 +1,8 @@
 """Opening the workspace store and running transactions on it.
 
-Writes use plain SQL inside `Store.transaction()`; sqlite-utils serves reads (`query`) and bulk work
-done outside a transaction, because its table helpers commit on their own.
+Services read and write with plain SQL inside `Store.transaction()`. sqlite-utils (`Store.db`) serves
+bulk work done outside a transaction (generators, imports), because its table helpers commit on
+their own; it is imported on first use, which keeps it off the app's start-up path.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from workstation.errors import StoreUnavailable
 from workstation.storage.migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -27,11 +29,17 @@ class Store:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._connection = connection
-        self.db = sqlite_utils.Database(connection)
+        self._connection.row_factory = sqlite3.Row
         # One connection shared by the UI thread and the workers: SQLite serialises writers anyway,
         # and one lock keeps a transaction from interleaving with another thread's statements.
         self._lock = threading.RLock()
         self._depth = 0
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        import sqlite_utils
+
+        return sqlite_utils.Database(self._connection)
 
     @property
     def folder(self) -> Path:
@@ -75,7 +83,7 @@ class Store:
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         with self._lock:
             try:
-                return list(self.db.query(sql, params))
+                return [dict(row) for row in self._connection.execute(sql, params)]
             except sqlite3.DatabaseError as error:
                 raise StoreUnavailable(f"the store {self.path} could not be read: {error}") from error
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workstation.clock import Clock, timestamp
 from workstation.events import ChangeBus
@@ -24,14 +24,16 @@ from workstation.signing import fingerprint, verify_signed_payload
 from workstation.station.identity import StationIdentity
 from workstation.storage.packages import OutboxRepository
 from workstation.storage.store import Store
-from workstation.sync.client import PortalClient
 from workstation.sync.errors import NotEnrolled, PortalUnavailable, TokenRefused, UploadCancelled, UploadRefused
+
+if TYPE_CHECKING:
+    from workstation.sync.client import PortalClient
 
 PORTAL_URL = "portal_url"
 PORTAL_PUBLIC_KEY = "portal_public_key"
 PORTAL_TOKEN = "portal-token"
 
-ClientFactory = Callable[[str, str | None], PortalClient]
+ClientFactory = Callable[[str, str | None], "PortalClient"]
 """Builds a client for (portal URL, station token or None); `PortalClient` itself fits."""
 SyncProgress = Callable[[int, int], None]
 """Called with (bytes the portal holds, bytes to send in this sync), summed over all bundles."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -22,78 +23,38 @@ from PySide6.QtWidgets import (
 
 from workstation.app import Services
 from workstation.ids import new_id
-from workstation.language.spelling import SpellChecker, supports_spelling
 from workstation.model import LANGUAGES, Article, ArticleSummary, Block, Changes
 from workstation.ui.fonts import font_for_language
 from workstation.ui.operations import show_error
-from workstation.ui.spelling import SpellHighlighter, attach_spellchecker
+from workstation.ui.paged_model import Column, PagedTableModel
+
+if TYPE_CHECKING:
+    from workstation.ui.spelling import SpellHighlighter
 
 AUTOSAVE_DELAY_MS = 1500
-PAGE_SIZE = 200
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-class SummaryModel(QAbstractTableModel):
-    """Articles or translations, newest first, fetched a page at a time as the view scrolls."""
+def fit_columns(table: QTableView, samples: list[str]) -> None:
+    """Stretch the first column; size the others for a sample text each, without measuring every row."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    metrics = table.fontMetrics()
+    for column, sample in enumerate(samples, start=1):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, max(metrics.horizontalAdvance(sample) + 24, header.sectionSizeHint(column)))
 
-    HEADERS = ("Headline", "Lang", "State", "Updated")
 
-    def __init__(self, services: Services, translations: bool) -> None:
-        super().__init__()
-        self._services = services
-        self._translations = translations
-        self._rows: list[ArticleSummary] = []
-        self._exhausted = False
+def short_time(timestamp: str) -> str:
+    """"2026-11-27T18:42:11.399Z" → "11-27 18:42": enough to tell today's edits apart."""
+    return timestamp[5:16].replace("T", " ")
 
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._rows, self._exhausted = [], False
-        self.endResetModel()
-        self.fetchMore(QModelIndex())
 
-    def summary(self, row: int) -> ArticleSummary:
-        return self._rows[row]
-
-    def row_of(self, article_id: str) -> int | None:
-        return next((n for n, row in enumerate(self._rows) if row.id == article_id), None)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def canFetchMore(self, parent: ModelIndex) -> bool:
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: ModelIndex) -> None:
-        if parent.isValid() or self._exhausted:
-            return
-        page = self._services.editorial.summaries(PAGE_SIZE, len(self._rows), self._translations)
-        self._exhausted = len(page) < PAGE_SIZE
-        if page:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-            self._rows += page
-            self.endInsertRows()
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            updated = row.updated_at[5:16].replace("T", " ")
-            return (row.headline or "(no headline)", row.language, row.state, updated)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return row.headline
-        if role == Qt.ItemDataRole.FontRole and index.column() == 0:
-            return font_for_language(row.language)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+ARTICLE_COLUMNS: list[Column[ArticleSummary]] = [
+    Column("Headline", lambda row: row.headline or "(no headline)", lambda row: row.language),
+    Column("Lang", lambda row: row.language),
+    Column("State", lambda row: row.state),
+    Column("Updated", lambda row: short_time(row.updated_at)),
+]
 
 
 class ArticleEditor(QWidget):
@@ -108,7 +69,7 @@ class ArticleEditor(QWidget):
         self._article: Article | None = None
         self._loading = False
         self._dirty = False
-        self._highlighters: dict[QPlainTextEdit, SpellHighlighter] = {}
+        self._highlighters: dict[QPlainTextEdit, SpellHighlighter] = {}  # attached on first load
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.save_now)
 
@@ -188,6 +149,10 @@ class ArticleEditor(QWidget):
 
     def _check_spelling(self, language: str) -> None:
         """As-you-type checking of the lead and body in the article's language (none for CJK)."""
+        # Imported on first use: the word lists stay off the app's start-up path.
+        from workstation.language.spelling import SpellChecker, supports_spelling
+        from workstation.ui.spelling import attach_spellchecker
+
         enabled = supports_spelling(language)
         for editor in (self.lead, self.body):
             highlighter = self._highlighters.get(editor)
@@ -257,15 +222,17 @@ class ArticlesView(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self.model = SummaryModel(services, translations=False)
+        self.model = PagedTableModel(
+            lambda limit, offset: services.editorial.summaries(limit, offset, translations=False),
+            ARTICLE_COLUMNS,
+            key=lambda row: row.id,
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, ["vi", "in_review", "11-27 18:42"])
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.selectionModel().currentRowChanged.connect(self._open_row)
         self.new_button = QPushButton("New article")
@@ -309,7 +276,7 @@ class ArticlesView(QWidget):
 
     def _open_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            summary = self.model.summary(current.row())
+            summary = self.model.row(current.row())
             if self.editor.article is None or self.editor.article.id != summary.id:
                 self.editor.load(self._services.editorial.get(summary.id))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -15,12 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.app import Services
-from workstation.model import Changes, DeliveryState
+from workstation.model import Changes
 from workstation.ui.articles_view import ArticlesView
 from workstation.ui.bridge import ChangeSignals
-from workstation.ui.packages_view import PackagesView
-from workstation.ui.sync_view import SyncView
-from workstation.ui.translations_view import TranslationsView
+
+if TYPE_CHECKING:
+    from workstation.ui.packages_view import PackagesView
+    from workstation.ui.sync_view import SyncView
+    from workstation.ui.translations_view import TranslationsView
 
 
 class GlossaryMemoryView(QWidget):
@@ -38,9 +42,9 @@ class GlossaryMemoryView(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        translations = self._services.editorial.summaries(translations=True)
+        translations = self._services.editorial.count(translations=True)
         self.summary.setText(
-            f"{len(translations)} translations in this workspace.<br>"
+            f"{translations} translations in this workspace.<br>"
             "Confirmed segments feed the translation memory; official names and terms live in the "
             "glossary, per language pair."
         )
@@ -56,14 +60,13 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.changes = ChangeSignals(services.bus, self)
 
-        self.articles = ArticlesView(services)
-        self.translations = TranslationsView(services)
-        self.packages = PackagesView(services)
-        self.sync = SyncView(services)
-        self.glossary = GlossaryMemoryView(services)
+        # Only the first view is built at start-up; the others on first visit, so opening is fast.
         self.stack = QStackedWidget()
-        for view in (self.articles, self.translations, self.packages, self.sync, self.glossary):
-            self.stack.addWidget(view)
+        self._views: dict[int, QWidget] = {}
+        for _ in self.SECTIONS:
+            self.stack.addWidget(QWidget())
+        self.articles = self._view(0)
+        assert isinstance(self.articles, ArticlesView)
         self.navigation = QListWidget()
         self.navigation.addItems(self.SECTIONS)
         self.navigation.setFixedWidth(170)
@@ -86,9 +89,54 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.articles.translation_started.connect(self.show_translation)
         self.changes.changed.connect(self._on_changes)
-        self.sync.synced.connect(lambda _result: self._refresh_status())
-        self.sync.enrolled.connect(self._refresh_status)
         self._refresh_status()
+
+    @property
+    def translations(self) -> TranslationsView:
+        return self._view(1)  # type: ignore[return-value]
+
+    @property
+    def packages(self) -> PackagesView:
+        return self._view(2)  # type: ignore[return-value]
+
+    @property
+    def sync(self) -> SyncView:
+        return self._view(3)  # type: ignore[return-value]
+
+    @property
+    def glossary(self) -> GlossaryMemoryView:
+        return self._view(4)  # type: ignore[return-value]
+
+    def _view(self, row: int) -> QWidget:
+        if row not in self._views:
+            view = self._build_view(row)
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, view)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._views[row] = view
+        return self._views[row]
+
+    def _build_view(self, row: int) -> QWidget:
+        # Views other than the first are imported on first visit, like they are built.
+        if row == 0:
+            return ArticlesView(self.services)
+        if row == 1:
+            from workstation.ui.translations_view import TranslationsView
+
+            return TranslationsView(self.services)
+        if row == 2:
+            from workstation.ui.packages_view import PackagesView
+
+            return PackagesView(self.services)
+        if row == 3:
+            from workstation.ui.sync_view import SyncView
+
+            view = SyncView(self.services)
+            view.synced.connect(lambda _result: self._refresh_status())
+            view.enrolled.connect(self._refresh_status)
+            return view
+        return GlossaryMemoryView(self.services)
 
     def show_section(self, name: str) -> None:
         self.navigation.setCurrentRow(self.SECTIONS.index(name))
@@ -100,6 +148,7 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         # Leaving the editor writes what autosave has not yet, so other views see the latest text.
         self.articles.flush()
+        self._view(row)
         self.stack.setCurrentIndex(row)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -107,19 +156,16 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _on_changes(self, changes: Changes) -> None:
-        for view in (self.articles, self.translations, self.packages, self.sync):
-            view.on_changes(changes)
-        if changes.translations:
-            self.glossary.reload()
+        for view in self._views.values():
+            if isinstance(view, GlossaryMemoryView):
+                if changes.translations:
+                    view.reload()
+            else:
+                view.on_changes(changes)  # type: ignore[attr-defined]
         self._refresh_status()
 
     def _refresh_status(self) -> None:
         self.store_label.setText(f"Store: {self.services.store.path}")
         portal = self.services.sync.portal_url()
         self.connection_label.setText(f"Portal: {portal}" if portal else "Portal: not enrolled")
-        waiting = sum(
-            1
-            for entry in self.services.packaging.outbox()
-            if entry.state in (DeliveryState.QUEUED, DeliveryState.UPLOADING)
-        )
-        self.outbox_label.setText(f"Outbox: {waiting} waiting")
+        self.outbox_label.setText(f"Outbox: {self.services.packaging.waiting_count()} waiting")

@@ -18,8 +18,6 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QSplitter,
     QStyledItemDelegate,
@@ -31,9 +29,11 @@ from PySide6.QtWidgets import (
 
 from workstation.app import Services
 from workstation.language.spelling import SpellChecker, supports_spelling
-from workstation.model import LANGUAGES, Article, Changes, Segment, SegmentState
+from workstation.model import LANGUAGES, Article, ArticleSummary, Changes, Segment, SegmentState
+from workstation.ui.articles_view import fit_columns, short_time
 from workstation.ui.fonts import font_for_language
 from workstation.ui.operations import show_error
+from workstation.ui.paged_model import Column, PagedTableModel
 from workstation.ui.spelling import attach_spellchecker
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -240,49 +240,69 @@ class TranslationEditor(QWidget):
         self.table.resizeRowsToContents()
 
 
+TRANSLATION_COLUMNS: list[Column[ArticleSummary]] = [
+    Column("Article", lambda row: row.source_headline or "(no headline)", lambda row: row.source_language or ""),
+    Column("Direction", lambda row: f"{row.source_language} → {row.language}"),
+    Column("State", lambda row: row.state),
+    Column("Updated", lambda row: short_time(row.updated_at)),
+]
+
+
 class TranslationsView(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self.list = QListWidget()
-        self.list.currentItemChanged.connect(self._open_item)
+        self.model = PagedTableModel(
+            lambda limit, offset: services.editorial.summaries(limit, offset, translations=True),
+            TRANSLATION_COLUMNS,
+            key=lambda row: row.id,
+        )
+        self.list = QTableView()
+        self.list.setModel(self.model)
+        self.list.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.list.verticalHeader().hide()
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        fit_columns(self.list, ["vi → en", "translated", "11-27 18:42"])
+        self.list.selectionModel().currentRowChanged.connect(self._open_row)
         self.editor = TranslationEditor(services)
         splitter = QSplitter()
         splitter.addWidget(self.list)
         splitter.addWidget(self.editor)
-        splitter.setSizes([300, 900])
+        splitter.setSizes([380, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        self.reload()
+        self.model.reload()
 
     def reload(self) -> None:
-        current = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
-        self.list.blockSignals(True)
-        self.list.clear()
-        for summary in self._services.editorial.summaries(translations=True):
-            source = self._services.editorial.get(summary.translated_from or "")
-            item = QListWidgetItem(f"[{source.language} → {summary.language}] {source.headline}")
-            item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setFont(font_for_language(source.language))
-            self.list.addItem(item)
-            if summary.id == current:
-                self.list.setCurrentItem(item)
-        self.list.blockSignals(False)
+        current = self.editor.model.translation.id if self.editor.model.translation else None
+        self.list.selectionModel().blockSignals(True)
+        self.model.reload()
+        if current is not None and (row := self.model.row_of(current)) is not None:
+            self.list.selectRow(row)
+        self.list.selectionModel().blockSignals(False)
 
     def open(self, translation_id: str) -> None:
         self.reload()
-        for row in range(self.list.count()):
-            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == translation_id:
-                self.list.setCurrentRow(row)
-                return
+        row = self.model.row_of(translation_id)
+        if row is not None:
+            self.list.selectRow(row)
+            if self.editor.model.translation is None or self.editor.model.translation.id != translation_id:
+                self._open(translation_id)
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.translations:
+        # Segment saves (translations only) come from this view's own editor and leave the list as it is;
+        # new translations and edited source headlines (articles) change it.
+        if changes.articles:
             self.reload()
 
-    def _open_item(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        if current is not None:
-            try:
-                self.editor.open(current.data(Qt.ItemDataRole.UserRole))
-            except Exception as error:
-                show_error(self, "The translation could not be opened", error)
+    def _open_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._open(self.model.row(current.row()).id)
+
+    def _open(self, translation_id: str) -> None:
+        try:
+            self.editor.open(translation_id)
+        except Exception as error:
+            show_error(self, "The translation could not be opened", error)
