@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,15 +11,15 @@ from platformdirs import user_data_dir
 from workstation.clock import Clock, utc_now
 from workstation.editorial.service import EditorialService
 from workstation.events import ChangeBus
-from workstation.packaging.service import PackagingService
 from workstation.station.identity import StationIdentity, load_or_create_identity
-from workstation.storage.dictionary import StorePersonalDictionary
 from workstation.storage.store import Store, open_store
-from workstation.sync.service import SyncService
-from workstation.translation.service import TranslationService
 
 if TYPE_CHECKING:
+    from workstation.packaging.service import PackagingService
+    from workstation.storage.dictionary import StorePersonalDictionary
     from workstation.sync.client import PortalClient
+    from workstation.sync.service import SyncService
+    from workstation.translation.service import TranslationService
 
 APP_NAME = "EditorialWorkstation"
 
@@ -34,17 +34,39 @@ def default_store_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "workspace.db"
 
 
-@dataclass
 class Services:
-    store: Store
-    identity: StationIdentity
-    bus: ChangeBus
-    clock: Clock
-    editorial: EditorialService
-    translations: TranslationService
-    packaging: PackagingService
-    sync: SyncService
-    dictionary: StorePersonalDictionary
+    """Every service of one open workspace, built on first use so the app starts on what it shows."""
+
+    def __init__(self, store: Store, identity: StationIdentity, clock: Clock) -> None:
+        self.store = store
+        self.identity = identity
+        self.clock = clock
+        self.bus = ChangeBus()
+        self.editorial = EditorialService(store, identity.station_id, clock, self.bus)
+
+    @cached_property
+    def translations(self) -> TranslationService:
+        from workstation.translation.service import TranslationService
+
+        return TranslationService(self.store, self.identity.station_id, self.clock, self.bus)
+
+    @cached_property
+    def packaging(self) -> PackagingService:
+        from workstation.packaging.service import PackagingService
+
+        return PackagingService(self.store, self.identity, self.clock, self.bus)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from workstation.sync.service import SyncService
+
+        return SyncService(self.store, self.identity, portal_client, self.clock, self.bus)
+
+    @cached_property
+    def dictionary(self) -> StorePersonalDictionary:
+        from workstation.storage.dictionary import StorePersonalDictionary
+
+        return StorePersonalDictionary(self.store, self.clock)
 
     def close(self) -> None:
         self.store.close()
@@ -57,19 +79,7 @@ def open_services(store_path: Path, clock: Clock = utc_now) -> Services:
     except BaseException:
         store.close()
         raise
-    bus = ChangeBus()
-    station_id = identity.station_id
-    return Services(
-        store=store,
-        identity=identity,
-        bus=bus,
-        clock=clock,
-        editorial=EditorialService(store, station_id, clock, bus),
-        translations=TranslationService(store, station_id, clock, bus),
-        packaging=PackagingService(store, identity, clock, bus),
-        sync=SyncService(store, identity, portal_client, clock, bus),
-        dictionary=StorePersonalDictionary(store, clock),
-    )
+    return Services(store, identity, clock)
 
 
 def run_gui(store_path: Path) -> int:

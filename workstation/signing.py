@@ -1,15 +1,18 @@
-"""Ed25519 signatures and canonical JSON, shared by the station and the portal."""
+"""Ed25519 signatures and canonical JSON, shared by the station and the portal.
+
+cryptography is imported inside the functions that sign or verify: the desktop app's start-up
+reads fingerprints and settings only, and loads it on the first signature.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 
 def canonical_json(value: Any) -> bytes:
@@ -18,12 +21,17 @@ def canonical_json(value: Any) -> bytes:
 
 
 def public_key_b64(key: Ed25519PublicKey | Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
     return base64.b64encode(public.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
 
 
 def load_public_key(encoded: str) -> Ed25519PublicKey:
     """Raise ValueError when the text is not a base64 raw Ed25519 public key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         raw = base64.b64decode(encoded, validate=True)
         return Ed25519PublicKey.from_public_bytes(raw)
@@ -42,6 +50,8 @@ def sign(private_key: Ed25519PrivateKey, data: bytes) -> str:
 
 
 def verify(public_key: str | Ed25519PublicKey, data: bytes, signature_b64: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     try:
         key = load_public_key(public_key) if isinstance(public_key, str) else public_key
         key.verify(base64.b64decode(signature_b64.strip(), validate=True), data)

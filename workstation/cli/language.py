@@ -9,10 +9,10 @@ from bisect import bisect_right
 from typing import Any
 
 from workstation.cli.context import CommandContext
-from workstation.language.counting import count
-from workstation.language.normalise import decode_bytes, normalise_text, read_text_file
-from workstation.language.segment import segment
-from workstation.language.spelling import SPELLING_LANGUAGES, SpellChecker
+from workstation.language import SPELLING_LANGUAGES
+
+# Handlers import the language modules they use: building the parser (which the GUI's start-up
+# does too) then costs nothing beyond argparse.
 
 LANGUAGES = ("vi", "en", "zh", "ja", "ko")
 
@@ -48,6 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_segment(args: argparse.Namespace, context: object) -> int:
+    from workstation.language.segment import segment
+
     for sentence in segment(_read(args.file), args.lang):
         print(sentence)
     return 0
@@ -55,6 +57,8 @@ def run_segment(args: argparse.Namespace, context: object) -> int:
 
 def run_spellcheck(args: argparse.Namespace, context: CommandContext) -> int:
     text = _read(args.file)
+    from workstation.language.spelling import SpellChecker
+
     checker = SpellChecker(args.lang, personal=context.services().dictionary)
     line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
     flagged = []
@@ -72,6 +76,8 @@ def run_spellcheck(args: argparse.Namespace, context: CommandContext) -> int:
 
 
 def run_dictionary_add(args: argparse.Namespace, context: CommandContext) -> int:
+    from workstation.language.normalise import normalise_text
+
     dictionary = context.services().dictionary
     for word in args.words:
         dictionary.add(args.lang, normalise_text(word))
@@ -85,6 +91,8 @@ def run_dictionary_list(args: argparse.Namespace, context: CommandContext) -> in
 
 
 def run_count(args: argparse.Namespace, context: object) -> int:
+    from workstation.language.counting import count
+
     counts = count(_read(args.file), args.lang)
     if args.json:
         _print_json({"lang": args.lang, "words": counts.words, "characters": counts.characters,
@@ -101,6 +109,8 @@ def run_count(args: argparse.Namespace, context: object) -> int:
 
 
 def _read(path: str) -> str:
+    from workstation.language.normalise import decode_bytes, read_text_file
+
     if path == "-":
         return decode_bytes(sys.stdin.buffer.read())
     return read_text_file(path)

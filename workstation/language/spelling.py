@@ -15,12 +15,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from workstation.language import SPELLING_LANGUAGES
 from workstation.language.english_spelling import EnglishSpeller
 from workstation.language.segment import rules_for
 from workstation.language.tokens import WordToken, word_tokens
 from workstation.language.vietnamese_spelling import VietnameseSpeller
-
-SPELLING_LANGUAGES = ("vi", "en")
 
 
 class PersonalDictionary(Protocol):

@@ -95,10 +95,6 @@ class PackagingService:
     def outbox(self) -> list[OutboxEntry]:
         return self._outbox.all()
 
-    def waiting_count(self) -> int:
-        """Bundles sealed but not yet delivered (queued or uploading)."""
-        return self._outbox.pending_count()
-
     def contents(self, package: Package) -> list[Article]:
         """The package's articles, each followed by all its translations."""
         articles: list[Article] = []

@@ -5,20 +5,16 @@ from __future__ import annotations
 import secrets as random_secrets
 import socket
 from dataclasses import dataclass
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import (
-    BestAvailableEncryption,
-    Encoding,
-    PrivateFormat,
-    load_pem_private_key,
-)
+from typing import TYPE_CHECKING
 
 from workstation.errors import EnvironmentFailure
 from workstation.ids import new_id
 from workstation.signing import fingerprint, public_key_b64
 from workstation.station.secrets import SecretStore, secret_store_for
 from workstation.storage.store import Store
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 _PASSPHRASE = "station-key-passphrase"
 
@@ -39,6 +35,9 @@ class StationIdentity:
         passphrase = self.secrets.get(_PASSPHRASE)
         if passphrase is None:
             raise EnvironmentFailure("the station key's passphrase is missing from the keyring or secrets file")
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
         key = load_pem_private_key(self._encrypted_key, password=passphrase.encode())
         assert isinstance(key, Ed25519PrivateKey)
         return key
@@ -48,6 +47,9 @@ def load_or_create_identity(store: Store) -> StationIdentity:
     """The workspace's station; the first call makes its id and key pair in one transaction."""
     station_id = store.get_setting("station_id")
     if station_id is None:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, Encoding, PrivateFormat
+
         station_id = new_id()
         secrets = secret_store_for(store.folder, station_id)
         passphrase = random_secrets.token_urlsafe(32)

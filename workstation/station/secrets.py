@@ -14,13 +14,12 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Protocol
-
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING, Protocol
 
 from workstation.errors import EnvironmentFailure
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 KEYRING_SERVICE = "EditorialWorkstation"
 
@@ -72,6 +71,10 @@ class EncryptedFileSecrets:
             self._write(values)
 
     def _fernet(self) -> Fernet:
+        from cryptography.fernet import Fernet
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
         if not self._salt_path.exists():
             _write_private(self._salt_path, os.urandom(32))
         material = _machine_id() + str(os.getuid() if hasattr(os, "getuid") else 0).encode()
@@ -81,6 +84,8 @@ class EncryptedFileSecrets:
         return Fernet(base64.urlsafe_b64encode(key))
 
     def _read(self) -> dict[str, str]:
+        from cryptography.fernet import InvalidToken
+
         if not self._path.exists():
             return {}
         try:

@@ -141,6 +141,10 @@ class SyncService:
         self._bus.publish(result.changes)
         return result
 
+    def waiting_count(self) -> int:
+        """Bundles sealed but not yet delivered (queued or uploading)."""
+        return self._outbox.pending_count()
+
     def is_enrolled(self) -> bool:
         return self._enrolment() is not None
 

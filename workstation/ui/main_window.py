@@ -168,4 +168,4 @@ class MainWindow(QMainWindow):
         self.store_label.setText(f"Store: {self.services.store.path}")
         portal = self.services.sync.portal_url()
         self.connection_label.setText(f"Portal: {portal}" if portal else "Portal: not enrolled")
-        self.outbox_label.setText(f"Outbox: {self.services.packaging.waiting_count()} waiting")
+        self.outbox_label.setText(f"Outbox: {self.services.sync.waiting_count()} waiting")
