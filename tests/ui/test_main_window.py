@@ -103,3 +103,16 @@ def test_corrupt_store_gets_a_message_box_and_exit_code_3(qtbot, monkeypatch, tm
     assert application.run(broken) == 3
     assert shown and "damaged" in shown[0]
     assert broken.read_bytes() == b"\x00garbage" * 500
+
+
+def test_spell_checking_underlines_without_counting_as_an_edit(qtbot, window) -> None:
+    article = window.services.editorial.create_article("vi", "Tin", lead="Các lỗi: nghành và quyêt định.")
+    window.articles.model.reload()
+    window.articles.select(article.id)
+    highlighter = window.articles.editor._highlighters[window.articles.editor.lead]
+    qtbot.waitUntil(lambda: highlighter.misspellings(window.articles.editor.lead.toPlainText()) is not None)
+    found = highlighter.misspellings(window.articles.editor.lead.toPlainText())
+    assert [m.word for m in found] == ["nghành", "quyêt"]
+    qtbot.wait(AUTOSAVE_DELAY_MS + 300)
+    assert window.services.editorial.get(article.id).version == article.version
+    assert not window.articles.editor.has_unsaved_changes()

@@ -188,6 +188,9 @@ class ArticleEditor(QWidget):
     def _changed(self) -> None:
         if self._loading or self._article is None:
             return
+        # textChanged also fires when the spell checker repaints underlines; only real edits count.
+        if not self._dirty and self._collect(self._article) == self._article:
+            return
         self._dirty = True
         self.status.setText("Editing…")
         self._autosave.start()

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from workstation.ui.main_window import MainWindow
 
 
 def render_screenshots(out_dir: Path) -> list[Path]:
@@ -38,10 +45,16 @@ def render_screenshots(out_dir: Path) -> list[Path]:
                 ("sync", lambda: window.show_section("Sync")),
                 ("glossary-memory", lambda: window.show_section("Glossary & Memory")),
             ]
+            spelling_demo = services.editorial.create_article(
+                "vi",
+                "Kiểm tra chính tả khi gõ",
+                lead="Các lỗi thường gặp: nghành công nghiệp, quyêt định, ngiên cứu.",
+                paragraphs=["Cách bỏ dấu hoá và hóa, thuỷ và thủy đều đúng; TTĐN, video và Covid-19 không bị báo lỗi."],
+            )
+            shots.append(("spelling-vi", lambda: _show_article(window, spelling_demo.id)))
             for name, show in shots:
                 show()
-                for _ in range(3):
-                    app.processEvents()
+                _settle(app)
                 path = out_dir / f"{name}.png"
                 window.grab().save(str(path))
                 written.append(path)
@@ -51,3 +64,17 @@ def render_screenshots(out_dir: Path) -> list[Path]:
         finally:
             services.close()
     return written
+
+
+def _show_article(window: MainWindow, article_id: str) -> None:
+    window.show_section("Articles")
+    window.articles.model.reload()
+    window.articles.select(article_id)
+
+
+def _settle(app: QApplication, seconds: float = 0.6) -> None:
+    """Let background work (spell checks) report back before the picture is taken."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)

@@ -75,7 +75,9 @@ class SyncView(QWidget):
 
         self.outbox = QTableWidget(0, 5)
         self.outbox.setHorizontalHeaderLabels(["Package", "Version", "Size", "State", "Portal's answer"])
-        self.outbox.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header = self.outbox.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.outbox.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.outbox.verticalHeader().hide()
 
