@@ -70,9 +70,7 @@ class EditorialService:
             raise NotFound(f"no article with id {article_id}")
         return article
 
-    def summaries(
-        self, limit: int = -1, offset: int = 0, translations: bool | None = None
-    ) -> list[ArticleSummary]:
+    def summaries(self, limit: int = -1, offset: int = 0, translations: bool | None = None) -> list[ArticleSummary]:
         return self._articles.summaries(limit, offset, translations)
 
     def count(self, translations: bool | None = None) -> int:
@@ -93,4 +91,3 @@ class EditorialService:
         fields = {name: normalise_text(getattr(article, name)).strip() for name in _TEXT_FIELDS}
         blocks = [replace(block, text=normalise_text(block.text).strip()) for block in article.blocks]
         return replace(article, blocks=blocks, **fields)
-

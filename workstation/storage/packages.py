@@ -84,8 +84,7 @@ class OutboxRepository:
 
     def pending(self) -> list[OutboxEntry]:
         rows = self._store.query(
-            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE {_PENDING} "
-            "ORDER BY sealed_at, package_id"
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE {_PENDING} ORDER BY sealed_at, package_id"
         )
         return [OutboxEntry(**row) for row in rows]
 

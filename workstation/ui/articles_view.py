@@ -45,7 +45,7 @@ def fit_columns(table: QTableView, samples: list[str]) -> None:
 
 
 def short_time(timestamp: str) -> str:
-    """"2026-11-27T18:42:11.399Z" → "11-27 18:42": enough to tell today's edits apart."""
+    """Timestamp "2026-11-27T18:42:11.399Z" as "11-27 18:42": enough to tell today's edits apart."""
     return timestamp[5:16].replace("T", " ")
 
 
