@@ -75,3 +75,29 @@ def open_window(qtbot):
 @pytest.fixture
 def window(open_window, store_path: Path):
     return open_window(store_path)
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory):
+    """One real portal process per test module; each test enrols its own stations."""
+    from tests.support.portal_process import running_portal
+
+    with running_portal(tmp_path_factory.mktemp("portal") / "data") as process:
+        yield process
+
+
+@pytest.fixture
+def new_station(tmp_path: Path):
+    """Makes real stations (store, identity, key) in the test's folder; closes their stores after."""
+    from tests.support.stations import make_station
+
+    stations = []
+
+    def make(name: str = "station"):
+        station = make_station(tmp_path / name)
+        stations.append(station)
+        return station
+
+    yield make
+    for station in stations:
+        station.store.close()

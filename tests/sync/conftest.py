@@ -6,37 +6,11 @@ import http.server
 import socket
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.support.portal_process import PortalProcess, enrol_code, running_portal
-from tests.support.stations import Station, make_station
-
-
-@pytest.fixture(autouse=True)
-def _secrets_in_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WORKSTATION_SECRETS", "file")
-
-
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalProcess]:
-    with running_portal(tmp_path_factory.mktemp("portal") / "data") as process:
-        yield process
-
-
-@pytest.fixture
-def new_station(tmp_path: Path) -> Iterator[Callable[[str], Station]]:
-    stations: list[Station] = []
-
-    def make(name: str = "station") -> Station:
-        station = make_station(tmp_path / name)
-        stations.append(station)
-        return station
-
-    yield make
-    for station in stations:
-        station.store.close()
+from tests.support.portal_process import PortalProcess, enrol_code
+from tests.support.stations import Station
 
 
 @pytest.fixture
