@@ -329,13 +329,20 @@ class _Reader:
         return digest.hexdigest()
 
 
-def _parse_tag_file(data: bytes | None, name: str, report: BundleReport) -> dict[str, str]:
+def _text(data: bytes | None, name: str, report: BundleReport) -> str | None:
+    """A tag file as text, or None (reported) when missing or not UTF-8."""
     if data is None:
-        return {}
+        return None
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         report.problems.append(f"{name} is not valid UTF-8")
+        return None
+
+
+def _parse_tag_file(data: bytes | None, name: str, report: BundleReport) -> dict[str, str]:
+    text = _text(data, name, report)
+    if text is None:
         return {}
     fields: dict[str, str] = {}
     for line in text.splitlines():
@@ -346,12 +353,8 @@ def _parse_tag_file(data: bytes | None, name: str, report: BundleReport) -> dict
 
 
 def _parse_manifest(data: bytes | None, name: str, report: BundleReport) -> dict[str, str]:
-    if data is None:
-        return {}
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        report.problems.append(f"{name} is not valid UTF-8")
+    text = _text(data, name, report)
+    if text is None:
         return {}
     entries: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
