@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,22 +24,12 @@ from workstation.ids import new_id
 from workstation.model import LANGUAGES, Article, ArticleSummary, Block, Changes
 from workstation.ui.fonts import font_for_language
 from workstation.ui.operations import show_error
-from workstation.ui.paged_model import Column, PagedTableModel
+from workstation.ui.paged_model import Column, PagedTableModel, record_table
 
 if TYPE_CHECKING:
     from workstation.ui.spelling import SpellHighlighter
 
 AUTOSAVE_DELAY_MS = 1500
-
-
-def fit_columns(table: QTableView, samples: list[str]) -> None:
-    """Stretch the first column; size the others for a sample text each, without measuring every row."""
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    metrics = table.fontMetrics()
-    for column, sample in enumerate(samples, start=1):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, max(metrics.horizontalAdvance(sample) + 24, header.sectionSizeHint(column)))
 
 
 def short_time(timestamp: str) -> str:
@@ -230,13 +218,7 @@ class ArticlesView(QWidget):
             ARTICLE_COLUMNS,
             key=lambda row: row.id,
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        fit_columns(self.table, ["vi", "in_review", "11-27 18:42"])
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table = record_table(self.model, ["vi", "in_review", "11-27 18:42"])
         self.table.selectionModel().currentRowChanged.connect(self._open_row)
         self.new_button = QPushButton("New article")
         self.new_button.clicked.connect(self.new_article)

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 from workstation.app import Services
 from workstation.language.spelling import SpellChecker, supports_spelling
 from workstation.model import LANGUAGES, Article, ArticleSummary, Changes, Segment, SegmentState
-from workstation.ui.articles_view import fit_columns, short_time
+from workstation.ui.articles_view import short_time
 from workstation.ui.fonts import font_for_language
 from workstation.ui.operations import show_error
-from workstation.ui.paged_model import Column, PagedTableModel
+from workstation.ui.paged_model import Column, PagedTableModel, record_table
 from workstation.ui.spelling import attach_spellchecker
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -257,14 +257,7 @@ class TranslationsView(QWidget):
             TRANSLATION_COLUMNS,
             key=lambda row: row.id,
         )
-        self.list = QTableView()
-        self.list.setModel(self.model)
-        self.list.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.list.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.list.verticalHeader().hide()
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        fit_columns(self.list, ["vi → en", "translated", "11-27 18:42"])
+        self.list = record_table(self.model, ["vi → en", "translated", "11-27 18:42"])
         self.list.selectionModel().currentRowChanged.connect(self._open_row)
         self.editor = TranslationEditor(services)
         splitter = QSplitter()
