@@ -24,7 +24,13 @@ from workstation.ids import new_id
 from workstation.model import LANGUAGES, Article, ArticleSummary, Block, Changes
 from workstation.ui.fonts import font_for_language
 from workstation.ui.operations import show_error
-from workstation.ui.paged_model import Column, PagedTableModel, record_table
+from workstation.ui.paged_model import (
+    Column,
+    PagedTableModel,
+    record_table,
+    reload_keeping_selection,
+    select_record,
+)
 
 if TYPE_CHECKING:
     from workstation.ui.spelling import SpellHighlighter
@@ -252,9 +258,7 @@ class ArticlesView(QWidget):
         return article
 
     def select(self, article_id: str) -> None:
-        row = self.model.row_of(article_id)
-        if row is not None:
-            self.table.selectRow(row)
+        select_record(self.table, article_id)
 
     def flush(self) -> None:
         self.editor.save_now()
@@ -266,12 +270,7 @@ class ArticlesView(QWidget):
                 self.editor.load(self._services.editorial.get(summary.id))
 
     def _refresh_keep_selection(self) -> None:
-        current = self.editor.article.id if self.editor.article else None
-        self.table.selectionModel().blockSignals(True)
-        self.model.reload()
-        if current:
-            self.select(current)
-        self.table.selectionModel().blockSignals(False)
+        reload_keeping_selection(self.table, self.editor.article.id if self.editor.article else None)
 
     def _start_translation(self, article_id: str, language: str) -> None:
         try:

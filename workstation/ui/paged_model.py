@@ -110,3 +110,26 @@ def record_table(model: PagedTableModel, samples: list[str]) -> QTableView:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(column, max(metrics.horizontalAdvance(sample) + 24, header.sectionSizeHint(column)))
     return table
+
+
+def select_record(table: QTableView, key: str) -> bool:
+    """Select the row of the record with that key (fetching pages as needed); False if absent."""
+    model = table.model()
+    assert isinstance(model, PagedTableModel)
+    row = model.row_of(key)
+    if row is None:
+        return False
+    table.selectRow(row)
+    return True
+
+
+def reload_keeping_selection(table: QTableView, key: str | None) -> None:
+    """Re-read the records and select `key` again, without announcing it as a new selection
+    (the record stays open in its editor as it is)."""
+    model = table.model()
+    assert isinstance(model, PagedTableModel)
+    table.selectionModel().blockSignals(True)
+    model.reload()
+    if key is not None:
+        select_record(table, key)
+    table.selectionModel().blockSignals(False)

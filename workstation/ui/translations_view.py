@@ -33,7 +33,13 @@ from workstation.model import LANGUAGES, Article, ArticleSummary, Changes, Segme
 from workstation.ui.articles_view import short_time
 from workstation.ui.fonts import font_for_language
 from workstation.ui.operations import show_error
-from workstation.ui.paged_model import Column, PagedTableModel, record_table
+from workstation.ui.paged_model import (
+    Column,
+    PagedTableModel,
+    record_table,
+    reload_keeping_selection,
+    select_record,
+)
 from workstation.ui.spelling import attach_spellchecker
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -269,20 +275,17 @@ class TranslationsView(QWidget):
         self.model.reload()
 
     def reload(self) -> None:
-        current = self.editor.model.translation.id if self.editor.model.translation else None
-        self.list.selectionModel().blockSignals(True)
-        self.model.reload()
-        if current is not None and (row := self.model.row_of(current)) is not None:
-            self.list.selectRow(row)
-        self.list.selectionModel().blockSignals(False)
+        translation = self.editor.model.translation
+        reload_keeping_selection(self.list, translation.id if translation else None)
 
     def open(self, translation_id: str) -> None:
         self.reload()
-        row = self.model.row_of(translation_id)
-        if row is not None:
-            self.list.selectRow(row)
-            if self.editor.model.translation is None or self.editor.model.translation.id != translation_id:
-                self._open(translation_id)
+        if not select_record(self.list, translation_id):
+            return
+        # Selecting opens the translation, unless its row was already the current one.
+        opened = self.editor.model.translation
+        if opened is None or opened.id != translation_id:
+            self._open(translation_id)
 
     def on_changes(self, changes: Changes) -> None:
         # Segment saves (translations only) come from this view's own editor and leave the list as it is;
