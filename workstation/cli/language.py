@@ -10,11 +10,10 @@ from typing import Any
 
 from workstation.cli.context import CommandContext
 from workstation.language import SPELLING_LANGUAGES
+from workstation.model import LANGUAGES
 
 # Handlers import the language modules they use: building the parser (which the GUI's start-up
 # does too) then costs nothing beyond argparse.
-
-LANGUAGES = ("vi", "en", "zh", "ja", "ko")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
