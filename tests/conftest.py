@@ -24,6 +24,16 @@ def _isolated_user_data(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytes
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
 
 
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_ui_thread(request: pytest.FixtureRequest) -> None:
+    # As in the app (see workstation/ui/garbage.py): a collection on a worker thread may destroy Qt
+    # objects of the UI thread.
+    if "qtbot" in request.fixturenames:
+        from workstation.ui.garbage import collect_on_ui_thread
+
+        collect_on_ui_thread(request.getfixturevalue("qapp"))
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "workspace" / "workspace.db"

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING
 from platformdirs import user_data_dir
 
 from workstation.clock import Clock, utc_now
+from workstation.editorial.people import PeopleService
 from workstation.editorial.service import EditorialService
 from workstation.events import ChangeBus
 from workstation.station.identity import StationIdentity, load_or_create_identity
 from workstation.storage.store import Store, open_store
 
 if TYPE_CHECKING:
+    from workstation.editorial.picture_library import PictureLibrary
+    from workstation.editorial.search import SearchService
     from workstation.packaging.service import PackagingService
     from workstation.storage.dictionary import StorePersonalDictionary
     from workstation.sync.client import PortalClient
@@ -42,7 +45,22 @@ class Services:
         self.identity = identity
         self.clock = clock
         self.bus = ChangeBus()
-        self.editorial = EditorialService(store, identity.station_id, clock, self.bus)
+        self.people = PeopleService(store, clock)
+        self.editorial = EditorialService(
+            store, identity.station_id, clock, self.bus, self.people, pictures=lambda: self.pictures
+        )
+
+    @cached_property
+    def pictures(self) -> PictureLibrary:
+        from workstation.editorial.picture_library import PictureLibrary  # Pillow loads with the first photo
+
+        return PictureLibrary(self.store, self.clock, self.bus)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from workstation.editorial.search import SearchService
+
+        return SearchService(self.store)
 
     @cached_property
     def translations(self) -> TranslationService:

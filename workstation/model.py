@@ -43,11 +43,51 @@ class DeliveryState(StrEnum):
     RETURNED = "returned"
 
 
+class BlockKind(StrEnum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    QUOTE = "quote"
+    BULLETED = "bulleted"
+    """One item of a bulleted list; consecutive items form the list."""
+    NUMBERED = "numbered"
+    PICTURE = "picture"
+    """Stands for a picture of the article (`picture_id`); its caption lives on the picture."""
+
+
+class Genre(StrEnum):
+    NEWS = "news"
+    FEATURE = "feature"
+    REPORT = "report"
+    INTERVIEW = "interview"
+    PHOTO_STORY = "photo_story"
+    INFOGRAPHIC = "infographic"
+
+
+class Role(StrEnum):
+    DRAFTER = "drafter"
+    TRANSLATOR = "translator"
+    COORDINATOR = "coordinator"
+    HEAD_OF_MISSION = "head_of_mission"
+    """Clears (approves) articles before they leave the station."""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Inline formatting over `text[start:end]` of a block: the little rich text the portal keeps."""
+
+    start: int
+    end: int
+    kind: str  # "bold", "italic" or "link"
+    href: str = ""
+
+
 @dataclass
 class Block:
     id: str
     text: str
-    kind: str = "paragraph"
+    kind: str = BlockKind.PARAGRAPH
+    marks: tuple[Mark, ...] = ()
+    picture_id: str | None = None
 
 
 @dataclass
@@ -60,9 +100,17 @@ class Article:
     lead: str = ""
     byline: str = ""
     dateline: str = ""
-    genre: str = "news"
+    genre: str = Genre.NEWS
     state: str = ArticleState.DRAFT
     blocks: list[Block] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    embargo: str | None = None
+    """UTC timestamp before which the portal must not publish; None when free to publish."""
+    notes: str = ""
+    """Notes to the portal's editors; never published."""
+    created_by: str = ""
+    """Profile id of the drafter (or translator) who created it."""
     created_at: str = ""
     updated_at: str = ""
     version: int = 1
@@ -76,7 +124,64 @@ class Article:
 
     @property
     def body_text(self) -> str:
-        return "\n\n".join(block.text for block in self.blocks)
+        return "\n\n".join(block.text for block in self.blocks if block.kind != BlockKind.PICTURE)
+
+    @property
+    def picture_ids(self) -> list[str]:
+        return [block.picture_id for block in self.blocks if block.picture_id]
+
+
+@dataclass
+class Picture:
+    """A photo of an article: the file is content-addressed media; the texts are per language."""
+
+    id: str
+    article_id: str
+    media_sha256: str
+    rendition_sha256: str
+    content_type: str
+    width: int
+    height: int
+    captions: dict[str, str] = field(default_factory=dict)
+    alt_texts: dict[str, str] = field(default_factory=dict)
+    credits: dict[str, str] = field(default_factory=dict)
+    copyright_holder: str = ""
+    original_name: str = ""
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    roles: frozenset[str]
+
+    def can(self, role: str) -> bool:
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class StateChange:
+    article_id: str
+    from_state: str
+    to_state: str
+    profile_id: str
+    profile_name: str
+    at: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A snapshot of an article as saved at `version`; autosaves within a few minutes share one."""
+
+    article_id: str
+    version: int
+    saved_at: str
+    profile_id: str
+    profile_name: str
+    reason: str
+    article: Article
 
 
 @dataclass(frozen=True)
@@ -90,6 +195,7 @@ class ArticleSummary:
     version: int
     source_language: str | None = None
     source_headline: str | None = None
+    genre: str = Genre.NEWS
 
 
 @dataclass
@@ -157,3 +263,21 @@ class Changes:
             outbox=self.outbox or other.outbox,
             enrolment=self.enrolment or other.enrolment,
         )
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """What the article list shows; empty fields do not filter. Dates are UTC days, "YYYY-MM-DD"."""
+
+    states: frozenset[str] = frozenset()
+    language: str | None = None
+    genre: str | None = None
+    subject: str | None = None
+    updated_from: str | None = None
+    updated_to: str | None = None
+    translations: bool | None = False
+    """False: sources only; True: translations only; None: both."""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.states or self.language or self.genre or self.subject or self.updated_from or self.updated_to)

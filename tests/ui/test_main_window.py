@@ -38,7 +38,7 @@ def test_article_typed_in_the_gui_survives_closing_and_reopening(qtbot, open_win
     editor = reopened.articles.editor
     assert editor.headline.text() == "Tuần Văn hoá Việt Nam tại Seoul"
     assert editor.lead.toPlainText().startswith("Ngày 12/10/2023")
-    assert editor.body.toPlainText() == "Đoạn thứ nhất của bài.\n\nĐoạn thứ hai."
+    assert [b.text for b in editor.article.blocks] == ["Đoạn thứ nhất của bài.", "Đoạn thứ hai."]
     assert (editor.byline.text(), editor.dateline.text()) == ("Minh Anh", "Seoul")
 
 

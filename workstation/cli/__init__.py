@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from workstation.cli import commands, language, sync
+from workstation.cli import articles, commands, language, sync, workspace
 from workstation.cli.context import CommandContext
 from workstation.errors import WorkstationError
 
@@ -20,17 +20,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="workstation", description="Editorial workstation: start the GUI, or run a command headless."
     )
     parser.add_argument("--store", metavar="PATH", help="workspace store file (default: the per-user store)")
+    parser.add_argument("--as", dest="profile", metavar="PROFILE", help="act as this profile (default: current)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    articles.register(subparsers)
     commands.register(subparsers)
     language.register(subparsers)
     sync.register(subparsers)
+    workspace.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    context = CommandContext(store_path=args.store)
+    context = CommandContext(store_path=args.store, profile=args.profile)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:

@@ -1,4 +1,4 @@
-"""CLI commands for articles, translations, packages, bundles and screenshots."""
+"""CLI commands for translations, packages, bundles and screenshots."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from workstation.model import LANGUAGES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    _register_articles(subparsers)
     _register_translations(subparsers)
     _register_packages(subparsers)
     _register_bundles(subparsers)
@@ -23,51 +22,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-# --- articles ----------------------------------------------------------------------------------
-
-
-def _register_articles(subparsers: argparse._SubParsersAction) -> None:
-    article = subparsers.add_parser("article", help="draft and list articles")
-    commands = article.add_subparsers(dest="article_command", metavar="ACTION", required=True)
-    importer = commands.add_parser("import", help="import a .txt article (headline, then paragraphs)")
-    importer.add_argument("file", type=Path, metavar="FILE")
-    importer.add_argument("--lang", default="vi", choices=sorted(LANGUAGES), help="language (default vi)")
-    importer.set_defaults(handler=_article_import)
-    lister = commands.add_parser("list", help="list articles and translations, newest first")
-    lister.add_argument("--json", action="store_true", help="machine-readable output")
-    lister.set_defaults(handler=_article_list)
-
-
-def _article_import(args: argparse.Namespace, context: CommandContext) -> int:
-    article = context.services().editorial.import_text_file(args.file, args.lang)
-    print(article.id)
-    return 0
-
-
-def _article_list(args: argparse.Namespace, context: CommandContext) -> int:
-    summaries = context.services().editorial.summaries()
-    if args.json:
-        _print_json(
-            [
-                {
-                    "id": s.id,
-                    "language": s.language,
-                    "headline": s.headline,
-                    "state": s.state,
-                    "version": s.version,
-                    "updated_at": s.updated_at,
-                    "translated_from": s.translated_from,
-                }
-                for s in summaries
-            ]
-        )
-        return 0
-    for s in summaries:
-        kind = f"translation of {s.translated_from}" if s.translated_from else "article"
-        print(f"{s.id}\t{s.language}\t{s.state}\t{kind}\t{s.headline}")
-    return 0
 
 
 # --- translations ------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 
 class CommandContext:
-    def __init__(self, store_path: str | None) -> None:
+    def __init__(self, store_path: str | None, profile: str | None = None) -> None:
         self._store_path = store_path
+        self._profile = profile
         self._services: Services | None = None
 
     def resolved_store_path(self) -> Path:
@@ -28,6 +29,8 @@ class CommandContext:
             from workstation.app import open_services
 
             self._services = open_services(self.resolved_store_path())
+            if self._profile:
+                self._services.people.act_as(self._profile)
         return self._services
 
     def store(self) -> Store:

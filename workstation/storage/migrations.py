@@ -107,4 +107,89 @@ MIGRATIONS: list[str] = [
     DROP INDEX articles_updated;
     CREATE INDEX articles_recent ON articles(updated_at DESC, id DESC);
     """,
+    # 4: drafting. Article metadata, inline marks and picture blocks, pictures over content-addressed
+    #    media, local profiles with roles, the workflow's state history and revision snapshots.
+    """
+    ALTER TABLE articles ADD COLUMN subjects TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE articles ADD COLUMN keywords TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE articles ADD COLUMN embargo TEXT;
+    ALTER TABLE articles ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE blocks ADD COLUMN marks TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE blocks ADD COLUMN picture_id TEXT;
+    CREATE TABLE media (
+        sha256 TEXT PRIMARY KEY,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        width INTEGER NOT NULL DEFAULT 0,
+        height INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE pictures (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        media_sha256 TEXT NOT NULL REFERENCES media(sha256),
+        rendition_sha256 TEXT NOT NULL REFERENCES media(sha256),
+        thumbnail_sha256 TEXT NOT NULL REFERENCES media(sha256),
+        content_type TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        captions TEXT NOT NULL DEFAULT '{}',
+        alt_texts TEXT NOT NULL DEFAULT '{}',
+        credits TEXT NOT NULL DEFAULT '{}',
+        copyright_holder TEXT NOT NULL DEFAULT '',
+        original_name TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX pictures_article ON pictures(article_id);
+    CREATE TABLE profiles (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        roles TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE state_changes (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        from_state TEXT NOT NULL,
+        to_state TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        comment TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX state_changes_article ON state_changes(article_id, id);
+    CREATE TABLE revisions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        first_saved_at TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        PRIMARY KEY (article_id, version)
+    );
+    """,
+    # 5: full-text search over a folded copy of each article (rowid = articles.rowid; the language
+    #    is a column so a language filter is an index lookup too). ws_search_text and ws_search_extra
+    #    are Python functions (storage/search.py) that open_store registers, so existing articles are
+    #    indexed here. And the article list's state and language filters, each walking its rows newest first.
+    """
+    CREATE VIRTUAL TABLE article_search USING fts5(
+        headline, summary, body, extra, language,
+        tokenize = 'unicode61 remove_diacritics 0'
+    );
+    INSERT INTO article_search(article_search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0, 2.0, 0.0)');
+    INSERT INTO article_search(rowid, headline, summary, body, extra, language)
+        SELECT a.rowid, ws_search_text(a.headline), ws_search_text(a.subheadline || char(10) || a.lead),
+            ws_search_text((SELECT group_concat(b.text, char(10)) FROM
+                (SELECT text FROM blocks WHERE article_id = a.id AND kind <> 'picture' ORDER BY position) b)),
+            ws_search_extra(a.byline, a.dateline, a.subjects, a.keywords, a.notes), a.language
+        FROM articles a;
+    CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM article_search WHERE rowid = old.rowid;
+    END;
+    CREATE INDEX articles_state ON articles(state, updated_at DESC, id DESC);
+    CREATE INDEX articles_language ON articles(language, updated_at DESC, id DESC);
+    """,
 ]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from workstation.errors import StoreUnavailable
 from workstation.storage.migrations import MIGRATIONS
+from workstation.storage.search import register_functions
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -138,6 +139,7 @@ def open_store(path: Path | str) -> Store:
         # NORMAL in WAL mode keeps the store consistent after a crash; only the last commits may go.
         connection.execute("PRAGMA synchronous = NORMAL")
         store = Store(path, connection)
+        register_functions(connection)  # before migrating: migration 5 indexes existing articles with them
         _migrate(store)
     except sqlite3.DatabaseError as error:
         connection.close()
@@ -165,5 +167,14 @@ def _migrate(store: Store) -> None:
 
 
 def _statements(script: str) -> list[str]:
-    # executescript() would COMMIT our transaction first, so run the statements one by one.
-    return [statement.strip() for statement in script.split(";") if statement.strip()]
+    # executescript() would COMMIT our transaction first, so run the statements one by one; a piece
+    # ending in ";" is joined to the next until it is a complete statement (a trigger's body has several).
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    statements.append(pending)  # an incomplete tail fails loudly when run
+    return [statement for statement in statements if statement.strip(" \n;")]

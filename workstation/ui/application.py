@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workstation.errors import WorkstationError
+from workstation.ui.garbage import collect_on_ui_thread
 
 # Set by the cold-start benchmark: quit as soon as the main window is shown and idle.
 QUIT_WHEN_READY = "WORKSTATION_QUIT_WHEN_READY"
@@ -22,20 +23,32 @@ def make_application() -> QApplication:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Editorial Workstation")
     app.setOrganizationName("EditorialWorkstation")
+    collect_on_ui_thread(app)
     return app
 
 
 def run(store_path: Path) -> int:
     app = make_application()
     from workstation.app import open_services
+    from workstation.storage.backup import hold_workspace_lock
     from workstation.ui.main_window import MainWindow
+    from workstation.ui.preferences import apply_ui_language
 
+    try:
+        # Held while the app runs: a restore, or a second window, must not swap the store under it.
+        lock = hold_workspace_lock(store_path)
+    except WorkstationError as error:
+        QMessageBox.critical(None, "The workspace is already open", str(error))
+        print(f"workstation: {error}", file=sys.stderr)
+        return error.exit_code
     try:
         services = open_services(store_path)
     except WorkstationError as error:
+        lock.release()
         QMessageBox.critical(None, "The workspace could not be opened", str(error))
         print(f"workstation: {error}", file=sys.stderr)
         return error.exit_code
+    apply_ui_language(services.store)
     window = MainWindow(services)
     window.show()
     if os.environ.get(QUIT_WHEN_READY):
@@ -44,3 +57,4 @@ def run(store_path: Path) -> int:
         return app.exec()
     finally:
         services.close()
+        lock.release()

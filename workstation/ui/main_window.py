@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
 
 from workstation.app import Services
 from workstation.model import Changes
+from workstation.session import begin_session, end_session, remember_open_article
 from workstation.ui.articles_view import ArticlesView
 from workstation.ui.bridge import ChangeSignals
 
 if TYPE_CHECKING:
     from workstation.ui.packages_view import PackagesView
+    from workstation.ui.settings_dialog import SettingsDialog
     from workstation.ui.sync_view import SyncView
     from workstation.ui.translations_view import TranslationsView
 
@@ -76,20 +78,46 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self)
             shortcut.activated.connect(lambda row=number: self.navigation.setCurrentRow(row))
 
+        self.recovery_banner = QLabel()
+        self.recovery_banner.setObjectName("recoveryBanner")
+        self.recovery_banner.setWordWrap(True)
+        self.recovery_banner.setStyleSheet("background:#fff4ce;border:1px solid #e0c060;padding:6px;")
+        self.recovery_banner.hide()
         central = QWidget()
-        layout = QHBoxLayout(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.recovery_banner)
+        layout = QHBoxLayout()
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
+        outer.addLayout(layout, 1)
         self.setCentralWidget(central)
 
+        self.profile_label = QLabel()
+        self.profile_label.setObjectName("profile")
+        settings_menu = self.menuBar().addMenu("&Workstation")
+        settings_menu.addAction("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings)
+        settings_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.store_label = QLabel()
         self.connection_label = QLabel()
         self.outbox_label = QLabel()
-        for label in (self.store_label, self.connection_label, self.outbox_label):
+        for label in (self.profile_label, self.store_label, self.connection_label, self.outbox_label):
             self.statusBar().addPermanentWidget(label)
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("counts")
+        self.statusBar().addWidget(self.counts_label)
         self.articles.translation_started.connect(self.show_translation)
+        self.articles.translation_opened.connect(self.show_translation)
+        self.articles.editor.counts_changed.connect(self.counts_label.setText)
         self.changes.changed.connect(self._on_changes)
         self._refresh_status()
+        self.recovery = begin_session(services.store)
+        if self.recovery is not None:
+            self.recovery_banner.setText(self.recovery.message)
+            self.recovery_banner.show()
+            if self.recovery.article_id:
+                self.articles.select(self.recovery.article_id)
+        self.articles.editor.saved.connect(lambda article: remember_open_article(services.store, article.id))
 
     @property
     def translations(self) -> TranslationsView:
@@ -153,6 +181,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.articles.flush()
+        end_session(self.services.store)
         super().closeEvent(event)
 
     def _on_changes(self, changes: Changes) -> None:
@@ -164,7 +193,20 @@ class MainWindow(QMainWindow):
                 view.on_changes(changes)  # type: ignore[attr-defined]
         self._refresh_status()
 
+    def open_settings(self) -> SettingsDialog:
+        from workstation.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.services, self)
+        dialog.accepted.connect(self._settings_changed)
+        dialog.open()
+        return dialog
+
+    def _settings_changed(self) -> None:
+        self.articles.editor.reload_workflow()
+        self._refresh_status()
+
     def _refresh_status(self) -> None:
+        self.profile_label.setText(f"Working as {self.services.people.current().name}")
         self.store_label.setText(f"Store: {self.services.store.path}")
         portal = self.services.sync.portal_url()
         self.connection_label.setText(f"Portal: {portal}" if portal else "Portal: not enrolled")

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workstation.errors import WorkstationError
+from workstation.ui.i18n import _
 
 T = TypeVar("T")
 
@@ -106,7 +107,7 @@ class Operation(QObject, Generic[T]):
         if self._on_failure is not None:
             self._on_failure(error)
         else:
-            show_error(self._parent, self._title or "The operation failed", error)
+            show_error(self._parent, self._title or _("The operation failed"), error)
 
     @Slot()
     def _finished(self) -> None:
@@ -118,11 +119,12 @@ class Operation(QObject, Generic[T]):
 def describe_error(error: BaseException) -> str:
     if isinstance(error, WorkstationError):
         return str(error)
-    return f"An unexpected error occurred: {error!r}. Nothing that was saved is lost."
+    return _("An unexpected error occurred: {error}. Nothing that was saved is lost.").format(error=repr(error))
 
 
 def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
-    box = QMessageBox(QMessageBox.Icon.Critical, title, describe_error(error), parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Critical, title, describe_error(error), QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText(_("OK"))  # Qt ships no Vietnamese catalog
     if not isinstance(error, WorkstationError):
         box.setDetailedText("".join(traceback.format_exception(error)))
     box.open()

@@ -25,29 +25,35 @@ from workstation.app import Services
 from workstation.model import Changes, Package
 from workstation.packaging.service import SealResult
 from workstation.ui.fonts import font_for_language
+from workstation.ui.i18n import N_, _, format_number, state_label
 from workstation.ui.operations import Operation, OperationContext, show_error
+
+PACKAGE_HEADERS = (N_("Package"), N_("Articles"), N_("Version"), N_("State"))
 
 
 class NewPackageDialog(QDialog):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New package")
-        self.name = QLineEdit(placeholderText="Package name, e.g. News for the portal, week 42")
+        self.setWindowTitle(_("New package"))
+        self.name = QLineEdit(placeholderText=_("Package name, e.g. News for the portal, week 42"))
         self.articles = QListWidget()
         for summary in services.editorial.summaries(translations=False):
-            item = QListWidgetItem(f"[{summary.language}] {summary.headline or '(no headline)'}")
+            item = QListWidgetItem(f"[{summary.language}] {summary.headline or _('(no headline)')}")
             item.setData(Qt.ItemDataRole.UserRole, summary.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             item.setFont(font_for_language(summary.language))
             self.articles.addItem(item)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        # Qt ships no Vietnamese catalog for its standard buttons.
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("OK"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Name"))
+        layout.addWidget(QLabel(_("Name")))
         layout.addWidget(self.name)
-        layout.addWidget(QLabel("Articles (each comes with all its translations)"))
+        layout.addWidget(QLabel(_("Articles (each comes with all its translations)")))
         layout.addWidget(self.articles)
         layout.addWidget(buttons)
         self.resize(560, 420)
@@ -68,7 +74,7 @@ class PackagesView(QWidget):
         self._services = services
         self._operation: Operation[SealResult] | None = None
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Package", "Articles", "Version", "State"])
+        self.table.setHorizontalHeaderLabels([_(header) for header in PACKAGE_HEADERS])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -76,9 +82,9 @@ class PackagesView(QWidget):
         self.table.verticalHeader().hide()
         self.table.currentCellChanged.connect(lambda *_: self._show_contents())
         self.contents = QListWidget()
-        self.new_button = QPushButton("New package…")
+        self.new_button = QPushButton(_("New package…"))
         self.new_button.clicked.connect(self._new_package)
-        self.seal_button = QPushButton("Seal and queue for the portal")
+        self.seal_button = QPushButton(_("Seal and queue for the portal"))
         self.seal_button.clicked.connect(self.seal_selected)
         self.progress = QProgressBar()
         self.progress.hide()
@@ -91,7 +97,7 @@ class PackagesView(QWidget):
         contents_box = QWidget()
         contents_layout = QVBoxLayout(contents_box)
         contents_layout.setContentsMargins(0, 0, 0, 0)
-        contents_layout.addWidget(QLabel("Contents of the selected package"))
+        contents_layout.addWidget(QLabel(_("Contents of the selected package")))
         contents_layout.addWidget(self.contents)
         splitter.addWidget(contents_box)
         layout = QVBoxLayout(self)
@@ -104,8 +110,8 @@ class PackagesView(QWidget):
         packages = self._services.packaging.list()
         self.table.setRowCount(len(packages))
         for row, package in enumerate(packages):
-            state = self._services.packaging.status(package.id).value
-            cells = [package.name, str(len(package.article_ids)), str(package.version or "–"), state]
+            state = state_label(self._services.packaging.status(package.id).value)
+            cells = [package.name, format_number(len(package.article_ids)), str(package.version or "–"), state]
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, package.id)
@@ -141,7 +147,7 @@ class PackagesView(QWidget):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.seal_button.setEnabled(False)
-        self._operation = Operation(self, work, on_success=self.sealed.emit, title="Sealing failed")
+        self._operation = Operation(self, work, on_success=self.sealed.emit, title=_("Sealing failed"))
         self._operation.progressed.connect(self._on_progress)
         self._operation.finished.connect(self._on_finished)
         return self._operation
@@ -162,7 +168,7 @@ class PackagesView(QWidget):
         try:
             self.create_package(dialog.name.text(), dialog.chosen_ids())
         except Exception as error:
-            show_error(self, "The package could not be created", error)
+            show_error(self, _("The package could not be created"), error)
 
     def _show_contents(self) -> None:
         self.contents.clear()
@@ -172,9 +178,13 @@ class PackagesView(QWidget):
         package = self._services.packaging.get(package_id)
         for article in self._services.packaging.contents(package):
             if article.is_translation:
-                text = f"    ↳ translation [{article.language}] {article.headline or '(not translated yet)'}"
+                headline = article.headline or _("(not translated yet)")
+                text = "    ↳ " + _("translation [{language}] {headline}").format(
+                    language=article.language, headline=headline
+                )
             else:
-                text = f"Article [{article.language}] {article.headline or '(no headline)'}"
+                headline = article.headline or _("(no headline)")
+                text = _("Article [{language}] {headline}").format(language=article.language, headline=headline)
             item = QListWidgetItem(text)
             item.setFont(font_for_language(article.language))
             self.contents.addItem(item)

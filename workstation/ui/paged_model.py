@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from workstation.ui.fonts import font_for_language
+from workstation.ui.i18n import _
 
 Row = TypeVar("Row")
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -22,7 +23,7 @@ PAGE_SIZE = 200
 
 @dataclass(frozen=True)
 class Column(Generic[Row]):
-    header: str
+    header: str  # English, marked with N_() where the table is defined; translated when shown
     text: Callable[[Row], str]
     language: Callable[[Row], str] | None = None  # picks the font for CJK text
 
@@ -89,7 +90,7 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self._columns[section].header
+            return _(self._columns[section].header)
         return None
 
 

@@ -39,6 +39,10 @@ def render_screenshots(out_dir: Path) -> list[Path]:
             chinese = next(t for t in services.translations.translations_of(first_article.id) if t.language == "zh")
             shots = [
                 ("articles", lambda: window.show_section("Articles")),
+                ("editor-picture", lambda: _scroll_to_picture(window)),
+                ("revision-diff", lambda: _show_history(window)),
+                ("search", lambda: _search(window, "van hoa viet nam")),
+                ("search-cjk", lambda: _search(window, "文化")),
                 ("translation-vi-en", lambda: window.show_translation(english.id)),
                 ("translation-vi-zh", lambda: window.show_translation(chinese.id)),
                 ("packages", lambda: window.show_section("Packages")),
@@ -66,8 +70,28 @@ def render_screenshots(out_dir: Path) -> list[Path]:
     return written
 
 
+def _scroll_to_picture(window: MainWindow) -> None:
+    editor = window.articles.editor
+    editor.tabs.setCurrentIndex(0)
+    editor.body.verticalScrollBar().setValue(editor.body.verticalScrollBar().maximum() // 3)
+
+
+def _show_history(window: MainWindow) -> None:
+    editor = window.articles.editor
+    editor.tabs.setCurrentIndex(3)
+    editor.history_panel.select_revisions(1)
+
+
+def _search(window: MainWindow, query: str) -> None:
+    window.articles.editor.tabs.setCurrentIndex(0)
+    window.articles.list.search.setText(query)
+    window.articles.list.run_search()
+
+
 def _show_article(window: MainWindow, article_id: str) -> None:
     window.show_section("Articles")
+    window.articles.list.search.clear()
+    window.articles.list.run_search()
     window.articles.model.reload()
     window.articles.select(article_id)
 

@@ -22,7 +22,18 @@ from PySide6.QtWidgets import (
 
 from workstation.app import Services
 from workstation.model import Changes, OutboxEntry
+from workstation.ui.i18n import N_, _, format_decimal, ngettext, state_label
 from workstation.ui.operations import Operation, OperationContext, describe_error
+
+OUTBOX_HEADERS = (N_("Package"), N_("Version"), N_("Size"), N_("State"), N_("Portal's answer"))
+# How many bundles of one sync ended each way, in the order the summary lists them.
+OUTCOME_COUNTS = {
+    "accepted": N_("{n} accepted"),
+    "rejected": N_("{n} rejected"),
+    # TRANSLATORS: bundles that could not be sent in this sync (they stay in the outbox).
+    "failed": N_("{n} failed"),
+    "cancelled": N_("{n} cancelled"),
+}
 
 
 def receipt_reasons(entry: OutboxEntry) -> str:
@@ -37,6 +48,22 @@ def receipt_reasons(entry: OutboxEntry) -> str:
     return "; ".join(str(reason) for reason in reasons)
 
 
+def sync_summary(result: object) -> str:
+    """One sentence about a sync for the status line, e.g. "2 bundles: 1 accepted, 1 rejected."."""
+    bundles = getattr(result, "bundles", None)
+    if bundles is None:
+        return _("Sync finished.")
+    if not bundles:
+        return _("Nothing to send.")
+    states = [str(outcome.state) for outcome in bundles]
+    outcomes = ", ".join(
+        _(message).format(n=states.count(state)) for state, message in OUTCOME_COUNTS.items() if state in states
+    )
+    return ngettext("{count} bundle: {outcomes}.", "{count} bundles: {outcomes}.", len(bundles)).format(
+        count=len(bundles), outcomes=outcomes
+    )
+
+
 class SyncView(QWidget):
     synced = Signal(object)
     enrolled = Signal()
@@ -47,21 +74,21 @@ class SyncView(QWidget):
         self._operation: Operation[object] | None = None
 
         self.portal_url = QLineEdit(placeholderText="https://portal.example.org")
-        self.code = QLineEdit(placeholderText="one-time enrolment code")
-        self.enrol_button = QPushButton("Enrol this station")
+        self.code = QLineEdit(placeholderText=_("one-time enrolment code"))
+        self.enrol_button = QPushButton(_("Enrol this station"))
         self.enrol_button.clicked.connect(self.enrol)
         self.station = QLabel()
         self.station.setWordWrap(True)
-        enrolment = QGroupBox("Portal")
+        enrolment = QGroupBox(_("Portal"))
         form = QFormLayout(enrolment)
-        form.addRow("Portal address", self.portal_url)
-        form.addRow("Enrolment code", self.code)
+        form.addRow(_("Portal address"), self.portal_url)
+        form.addRow(_("Enrolment code"), self.code)
         form.addRow("", self.enrol_button)
-        form.addRow("This station", self.station)
+        form.addRow(_("This station"), self.station)
 
-        self.sync_button = QPushButton("Sync now")
+        self.sync_button = QPushButton(_("Sync now"))
         self.sync_button.clicked.connect(self.sync)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.clicked.connect(self._cancel)
         self.cancel_button.hide()
         self.progress = QProgressBar()
@@ -74,7 +101,7 @@ class SyncView(QWidget):
         actions.addWidget(self.progress, 1)
 
         self.outbox = QTableWidget(0, 5)
-        self.outbox.setHorizontalHeaderLabels(["Package", "Version", "Size", "State", "Portal's answer"])
+        self.outbox.setHorizontalHeaderLabels([_(header) for header in OUTBOX_HEADERS])
         header = self.outbox.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -85,7 +112,7 @@ class SyncView(QWidget):
         layout.addWidget(enrolment)
         layout.addLayout(actions)
         layout.addWidget(self.message)
-        layout.addWidget(QLabel("Outbox and deliveries"))
+        layout.addWidget(QLabel(_("Outbox and deliveries")))
         layout.addWidget(self.outbox)
         self.reload()
 
@@ -94,10 +121,9 @@ class SyncView(QWidget):
         portal = self._services.sync.portal_url()
         if portal:
             self.portal_url.setText(portal)
-        enrolled = f"enrolled with {portal}" if portal else "not enrolled yet"
-        self.station.setText(
-            f"{identity.name} · {identity.station_id}<br>key fingerprint {identity.fingerprint} · {enrolled}"
-        )
+        enrolled = _("enrolled with {portal}").format(portal=portal) if portal else _("not enrolled yet")
+        fingerprint = _("key fingerprint {fingerprint}").format(fingerprint=identity.fingerprint)
+        self.station.setText(f"{identity.name} · {identity.station_id}<br>{fingerprint} · {enrolled}")
         names = {package.id: package.name for package in self._services.packaging.list()}
         entries = self._services.packaging.outbox()
         self.outbox.setRowCount(len(entries))
@@ -105,8 +131,8 @@ class SyncView(QWidget):
             cells = [
                 names.get(entry.package_id, entry.package_id),
                 f"v{entry.package_version}",
-                f"{entry.size / 1024:.1f} KiB",
-                entry.state,
+                _("{size} KiB").format(size=format_decimal(entry.size / 1024, decimals=1)),
+                state_label(entry.state),
                 receipt_reasons(entry),
             ]
             for column, text in enumerate(cells):
@@ -120,10 +146,10 @@ class SyncView(QWidget):
         try:
             self._services.sync.enrol(self.portal_url.text().strip(), self.code.text().strip())
         except Exception as error:
-            self.message.setText(f"Enrolment failed: {describe_error(error)}")
+            self.message.setText(_("Enrolment failed: {error}").format(error=describe_error(error)))
             return
         self.code.clear()
-        self.message.setText("This station is enrolled; sealed packages can now be synced.")
+        self.message.setText(_("This station is enrolled; sealed packages can now be synced."))
         self.reload()
         self.enrolled.emit()
 
@@ -139,7 +165,7 @@ class SyncView(QWidget):
         self.progress.show()
         self.cancel_button.show()
         self.sync_button.setEnabled(False)
-        self.message.setText("Syncing…")
+        self.message.setText(_("Syncing…"))
         self._operation = Operation(self, work, on_success=self._synced, on_failure=self._failed)
         self._operation.progressed.connect(self._on_progress)
         self._operation.finished.connect(self._finished)
@@ -150,11 +176,13 @@ class SyncView(QWidget):
         self.progress.setValue(done)
 
     def _synced(self, result: object) -> None:
-        self.message.setText(getattr(result, "summary", lambda: "Sync finished.")())
+        self.message.setText(sync_summary(result))
         self.synced.emit(result)
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(f"Sync stopped: {describe_error(error)} Nothing in the outbox was lost.")
+        self.message.setText(
+            _("Sync stopped: {error} Nothing in the outbox was lost.").format(error=describe_error(error))
+        )
 
     def _cancel(self) -> None:
         if self._operation is not None:

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from workstation.app import Services
 from workstation.language.spelling import SpellChecker, supports_spelling
-from workstation.model import LANGUAGES, Article, ArticleSummary, Changes, Segment, SegmentState
-from workstation.ui.articles_view import short_time
+from workstation.model import LANGUAGES, Article, ArticleState, ArticleSummary, Changes, Segment, SegmentState
 from workstation.ui.fonts import font_for_language
+from workstation.ui.i18n import N_, _, format_datetime_local, ngettext, state_label
 from workstation.ui.operations import show_error
 from workstation.ui.paged_model import (
     Column,
@@ -44,7 +44,12 @@ from workstation.ui.spelling import attach_spellchecker
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-PART_NAMES = {"headline": "Headline", "subheadline": "Subheadline", "lead": "Lead"}
+PART_NAMES = {
+    "headline": N_("Headline"),
+    "subheadline": N_("Subheadline"),
+    # TRANSLATORS: the lead (standfirst) of an article, the paragraph under the headline.
+    "lead": N_("Lead"),
+}
 STATE_COLOURS = {
     SegmentState.NEW: "#f3f3f3",
     SegmentState.DRAFT: "#fff4d6",
@@ -56,7 +61,7 @@ STATE_COLOURS = {
 
 class SegmentModel(QAbstractTableModel):
     PART, SOURCE, TARGET, STATE = range(4)
-    HEADERS = ("Part", "Source", "Target", "State")
+    HEADERS = (N_("Part"), N_("Source"), N_("Target"), N_("State"))
 
     saved = Signal()
 
@@ -92,13 +97,16 @@ class SegmentModel(QAbstractTableModel):
         return flags
 
     def part_label(self, item: Segment) -> str:
-        return PART_NAMES.get(item.part) or f"¶ {self._paragraph_numbers.get(item.part, '?')}"
+        name = PART_NAMES.get(item.part)
+        return _(name) if name else f"¶ {self._paragraph_numbers.get(item.part, '?')}"
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or self.translation is None:
             return None
         item = self.segments[index.row()]
         column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole and column == self.STATE:
+            return state_label(item.state)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return (self.part_label(item), item.source_text, item.target_text, item.state)[column]
         if role == Qt.ItemDataRole.FontRole and column in (self.SOURCE, self.TARGET):
@@ -118,7 +126,7 @@ class SegmentModel(QAbstractTableModel):
         try:
             self.translation = self._services.translations.save_segment(self.translation.id, item.address, text, state)
         except Exception as error:
-            show_error(None, "The segment could not be saved", error)
+            show_error(None, _("The segment could not be saved"), error)
             return False
         item.target_text, item.state, item.origin = text, state, "human"
         self.dataChanged.emit(self.index(index.row(), self.TARGET), self.index(index.row(), self.STATE))
@@ -127,7 +135,7 @@ class SegmentModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return _(self.HEADERS[section])
         return None
 
     def progress(self) -> tuple[int, int]:
@@ -181,7 +189,7 @@ class TranslationEditor(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self.title = QLabel("Choose a translation on the left, or start one from an article.")
+        self.title = QLabel(_("Choose a translation on the left, or start one from an article."))
         self.title.setWordWrap(True)
         self.title.setObjectName("translationTitle")
         self.progress = QLabel("")
@@ -242,16 +250,29 @@ class TranslationEditor(QWidget):
 
     def _update_progress(self) -> None:
         done, total = self.model.progress()
-        self.progress.setText(f"{done} of {total} segments translated" if total else "")
+        self.progress.setText(
+            ngettext("{done} of {total} segment translated", "{done} of {total} segments translated", total).format(
+                done=done, total=total
+            )
+            if total
+            else ""
+        )
         self.table.resizeRowsToContents()
 
 
 TRANSLATION_COLUMNS: list[Column[ArticleSummary]] = [
-    Column("Article", lambda row: row.source_headline or "(no headline)", lambda row: row.source_language or ""),
-    Column("Direction", lambda row: f"{row.source_language} → {row.language}"),
-    Column("State", lambda row: row.state),
-    Column("Updated", lambda row: short_time(row.updated_at)),
+    Column(N_("Article"), lambda row: row.source_headline or _("(no headline)"), lambda row: row.source_language or ""),
+    # TRANSLATORS: column of the translations list: source language → target language.
+    Column(N_("Direction"), lambda row: f"{row.source_language} → {row.language}"),
+    Column(N_("State"), lambda row: state_label(row.state)),
+    Column(N_("Updated"), lambda row: format_datetime_local(row.updated_at, "short")),
 ]
+
+
+def _column_samples() -> list[str]:
+    """Texts as wide as the columns after the first usually get, in the current UI language."""
+    widest_state = max((state_label(state) for state in ArticleState), key=len)
+    return ["vi → en", widest_state, format_datetime_local("2026-12-28T23:59:00Z", "short")]
 
 
 class TranslationsView(QWidget):
@@ -263,7 +284,7 @@ class TranslationsView(QWidget):
             TRANSLATION_COLUMNS,
             key=lambda row: row.id,
         )
-        self.list = record_table(self.model, ["vi → en", "translated", "11-27 18:42"])
+        self.list = record_table(self.model, _column_samples())
         self.list.selectionModel().currentRowChanged.connect(self._open_row)
         self.editor = TranslationEditor(services)
         splitter = QSplitter()
@@ -301,4 +322,4 @@ class TranslationsView(QWidget):
         try:
             self.editor.open(translation_id)
         except Exception as error:
-            show_error(self, "The translation could not be opened", error)
+            show_error(self, _("The translation could not be opened"), error)
