@@ -16,9 +16,12 @@ from workstation.station.identity import StationIdentity, load_or_create_identit
 from workstation.storage.store import Store, open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from workstation.editorial.picture_library import PictureLibrary
     from workstation.editorial.search import SearchService
     from workstation.packaging.service import PackagingService
+    from workstation.storage.backup import BackupSummary
     from workstation.storage.dictionary import StorePersonalDictionary
     from workstation.sync.client import PortalClient
     from workstation.sync.service import SyncService
@@ -66,7 +69,9 @@ class Services:
     def translations(self) -> TranslationService:
         from workstation.translation.service import TranslationService
 
-        return TranslationService(self.store, self.identity.station_id, self.clock, self.bus)
+        return TranslationService(
+            self.store, self.identity.station_id, self.clock, self.bus, self.people, pictures=lambda: self.pictures
+        )
 
     @cached_property
     def packaging(self) -> PackagingService:
@@ -85,6 +90,17 @@ class Services:
         from workstation.storage.dictionary import StorePersonalDictionary
 
         return StorePersonalDictionary(self.store, self.clock)
+
+    def backup(
+        self,
+        out_path: Path,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> BackupSummary:
+        """The whole workspace (store, media, outbox) into one file, while the app keeps working."""
+        from workstation.storage.backup import backup_workspace
+
+        return backup_workspace(self.store, out_path, progress=progress, cancelled=cancelled)
 
     def close(self) -> None:
         self.store.close()

@@ -198,9 +198,24 @@ class ArticleSummary:
     genre: str = Genre.NEWS
 
 
+@dataclass(frozen=True)
+class SegmentComment:
+    """A reviewer's verdict or a note on one segment; the translator sees them beside it."""
+
+    address: str
+    profile_name: str
+    at: str
+    text: str
+    verdict: str = ""  # "accepted", "rejected", or "" for a plain note
+
+
 @dataclass
 class Segment:
-    """One sentence of a translation, addressed `<part>#<n>` (a part is `headline`, `lead` or a block id)."""
+    """One sentence of a translation, addressed `<part>#<n>`.
+
+    A part is `headline`, `subheadline`, `lead`, a block id, or `caption:<picture id>` /
+    `alt:<picture id>` for a picture's texts.
+    """
 
     address: str
     position: int
@@ -210,6 +225,14 @@ class Segment:
     target_text: str = ""
     state: str = SegmentState.NEW
     origin: str = ""
+    stale_source: str | None = None
+    """The source sentence as it was translated, when the source has changed since; None otherwise."""
+    updated_by: str = ""
+    comments: tuple[SegmentComment, ...] = ()
+
+    @property
+    def is_stale(self) -> bool:
+        return self.stale_source is not None
 
 
 @dataclass

@@ -14,7 +14,7 @@ import pytest
 
 from workstation.app import open_services
 from workstation.cli import main
-from workstation.storage.backup import hold_workspace_lock
+from workstation.storage.workspace_lock import hold_workspace_lock
 
 REPO = Path(__file__).resolve().parents[2]
 

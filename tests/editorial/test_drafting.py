@@ -154,7 +154,7 @@ def test_diff_is_word_by_word_and_block_by_block(services) -> None:
     article = services.editorial.create_article(
         "vi", "Đà Nẵng đón khách Hàn Quốc", paragraphs=["Đoạn giữ nguyên.", "Đoạn sẽ bị xoá."]
     )
-    kept, removed = article.blocks
+    kept, _removed = article.blocks
     services.editorial.save(
         replace(
             article,
@@ -177,3 +177,38 @@ def test_diff_of_chinese_is_by_character() -> None:
     old = Article(id="a", station_id="s", language="zh", headline="越南岘港欢迎韩国游客")
     new = replace(old, headline="越南岘港欢迎日本游客")
     assert as_text(diff_articles(old, new)) == "Headline (changed): 越南岘港欢迎[-韩国-]{+日本+}游客"
+
+
+def test_body_html_keeps_the_portal_vocabulary() -> None:
+    from workstation.editorial.body_html import body_html
+
+    blocks = [
+        Block("a", "Đại sứ & khách", marks=(Mark(0, 6, "bold"), Mark(4, 6, "italic"))),
+        Block("b", "Mục một", BlockKind.BULLETED),
+        Block("c", "Mục hai", BlockKind.BULLETED),
+        Block("d", "Xem", marks=(Mark(0, 3, "link", "https://a.vn/?x=1&y=2"), Mark(0, 3, "link", "javascript:x"))),
+        Block("e", "", BlockKind.PICTURE, picture_id="P"),
+    ]
+    assert body_html(blocks) == (
+        "<p><b>Đại </b><i><b>sứ</b></i> &amp; khách</p>\n"
+        "<ul><li>Mục một</li><li>Mục hai</li></ul>\n"
+        '<p><a href="https://a.vn/?x=1&amp;y=2">Xem</a></p>\n'
+        '<figure data-picture="P"></figure>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Đà Nẵng quảng bá du lịch", "vi"),
+        ("Vietnam Culture Week opens in Seoul, café and all", "en"),
+        ("越南文化周在首尔开幕", "zh"),
+        ("ベトナム文化週間がソウルで開幕", "ja"),
+        ("베트남 문화 주간 서울에서 개막", "ko"),
+        ("", "vi"),
+    ],
+)
+def test_the_language_of_an_imported_document_is_guessed_from_its_script(text: str, language: str) -> None:
+    from workstation.editorial.service import guess_language
+
+    assert guess_language(text) == language

@@ -440,7 +440,7 @@ def test_a_bomb_under_pillows_limit_is_refused_by_ours() -> None:
 
 
 def test_missing_files_and_folders_are_named(tmp_path: Path) -> None:
-    with pytest.raises(BadInput, match=r"missing\.jpg does not exist"):
+    with pytest.raises(BadInput, match=r"missing\.jpg: the file does not exist"):
         prepare_picture(tmp_path / "missing.jpg")
     with pytest.raises(BadInput, match="is a folder"):
         prepare_picture(tmp_path)

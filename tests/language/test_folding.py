@@ -117,8 +117,10 @@ def test_spans_respect_word_boundaries_and_phrases() -> None:
 
 
 def test_spans_in_decomposed_text_cover_the_marks() -> None:
-    text = unicodedata.normalize("NFD", "Hội nghị đối ngoại")
+    text = unicodedata.normalize("NFD", "Hội nghị đối ngoại ở Huế")
     assert marked(text, "doi ngoai") == [unicodedata.normalize("NFD", "đối ngoại")]
+    assert marked(text, "hue") == [unicodedata.normalize("NFD", "Huế")]
+    assert marked(text, "hoi") == [unicodedata.normalize("NFD", "Hội")]
 
 
 def test_spans_find_one_and_two_cjk_characters_anywhere() -> None:

@@ -23,11 +23,11 @@ from workstation.storage.backup import (
     BackupCancelled,
     BackupInvalid,
     backup_workspace,
-    hold_workspace_lock,
     inspect_backup,
     restore_workspace,
 )
 from workstation.storage.migrations import MIGRATIONS
+from workstation.storage.workspace_lock import hold_workspace_lock
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -427,7 +427,7 @@ def test_restore_refused_while_another_process_holds_the_workspace(workspace, ba
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from workstation.storage.backup import hold_workspace_lock; "
+            "import sys; from pathlib import Path; from workstation.storage.workspace_lock import hold_workspace_lock; "
             "lock = hold_workspace_lock(Path(sys.argv[1])); print('locked', flush=True); sys.stdin.read()",
             str(store_path),
         ],

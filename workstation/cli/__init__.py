@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from workstation.cli import articles, commands, language, sync, workspace
+from workstation.cli import articles, commands, language, sync, translations, workspace
 from workstation.cli.context import CommandContext
 from workstation.errors import WorkstationError
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--as", dest="profile", metavar="PROFILE", help="act as this profile (default: current)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     articles.register(subparsers)
+    translations.register(subparsers)
     commands.register(subparsers)
     language.register(subparsers)
     sync.register(subparsers)

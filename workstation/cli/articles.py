@@ -19,7 +19,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     importer = commands.add_parser("import", help="import a .docx or .txt article")
     importer.add_argument("file", type=Path, metavar="FILE")
-    importer.add_argument("--lang", default="vi", choices=sorted(LANGUAGES), help="language (default vi)")
+    importer.add_argument(
+        "--lang", choices=sorted(LANGUAGES), help="language (default: guessed for .docx, vi for .txt)"
+    )
     importer.set_defaults(handler=_import)
 
     exporter = commands.add_parser("export", help="write an article as a .docx")
@@ -113,7 +115,7 @@ def _print_json(value: Any) -> None:
 def _import(args: argparse.Namespace, context: CommandContext) -> int:
     editorial = context.services().editorial
     if args.file.suffix.lower() == ".txt":
-        print(editorial.import_text_file(args.file, args.lang).id)
+        print(editorial.import_text_file(args.file, args.lang or "vi").id)
         return 0
     result = editorial.import_docx(args.file, args.lang)
     for warning in result.warnings:

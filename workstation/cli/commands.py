@@ -1,4 +1,4 @@
-"""CLI commands for translations, packages, bundles and screenshots."""
+"""CLI commands for packages, bundles and screenshots."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from workstation.cli.context import CommandContext
-from workstation.model import LANGUAGES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    _register_translations(subparsers)
     _register_packages(subparsers)
     _register_bundles(subparsers)
     screenshots = subparsers.add_parser("screenshots", help="render each main view with sample content to PNG")
@@ -22,24 +20,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-# --- translations ------------------------------------------------------------------------------
-
-
-def _register_translations(subparsers: argparse._SubParsersAction) -> None:
-    translation = subparsers.add_parser("translation", help="translations of articles")
-    commands = translation.add_subparsers(dest="translation_command", metavar="ACTION", required=True)
-    create = commands.add_parser("create", help="start a translation of an article")
-    create.add_argument("article_id", metavar="ARTICLE_ID")
-    create.add_argument("--to", required=True, choices=sorted(LANGUAGES), dest="language")
-    create.set_defaults(handler=_translation_create)
-
-
-def _translation_create(args: argparse.Namespace, context: CommandContext) -> int:
-    translation = context.services().translations.create(args.article_id, args.language)
-    print(translation.id)
-    return 0
 
 
 # --- packages ----------------------------------------------------------------------------------

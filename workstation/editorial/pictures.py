@@ -22,6 +22,7 @@ from defusedxml import ElementTree as SafeElementTree
 from PIL import Image, ImageCms, IptcImagePlugin
 
 from workstation.errors import BadInput
+from workstation.user_files import read_user_file
 
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -186,16 +187,7 @@ def _read_source(source: Path | bytes, name: str) -> tuple[bytes, str]:
 
 
 def _read_file(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; reduce it before adding it")
-        return path.read_bytes()
-    except FileNotFoundError as error:
-        raise BadInput(f"the picture file {path} does not exist") from error
-    except IsADirectoryError as error:
-        raise BadInput(f"{path} is a folder, not a picture file") from error
-    except OSError as error:
-        raise BadInput(f"the picture file {path} cannot be read: {error.strerror or error}") from error
+    return read_user_file(path, MAX_FILE_BYTES, "a picture file")
 
 
 def _sniff_format(data: bytes, name: str) -> str:

@@ -39,9 +39,16 @@ class Piece:
 class FieldDiff:
     """One field or block that differs; `pieces` interleave what stayed, what went and what came."""
 
-    label: str
-    change: str  # "changed", "added", "removed" or "moved"
+    label: str  # "Headline", "Paragraph 3"
+    change: str  # "changed", "added", "removed", "moved" or "formatting changed"
     pieces: tuple[Piece, ...]
+    kind_label: str = ""  # a block's label without its number ("Paragraph"); empty for a field
+    position: int | None = None  # a block's number in the article, counted from 1
+
+    @property
+    def name(self) -> str:
+        """The label's words without the number: what a UI translates ("Paragraph", "Headline")."""
+        return self.kind_label or self.label
 
 
 def diff_text(old: str, new: str) -> tuple[Piece, ...]:
@@ -104,10 +111,11 @@ def _block_diffs(old_blocks: list[Block], new_blocks: list[Block], describe: Pic
     new_order = [block.id for block in new_blocks if block.id in old_by_id]
     moved = _moved_ids(old_order, new_order)
     for position, block in enumerate(new_blocks, start=1):
-        label = f"{_kind_label(block)} {position}"
+        kind = _kind_label(block)
+        label = f"{kind} {position}"
         text = _block_text(block, describe)
         if block.id not in old_by_id:
-            diffs.append(FieldDiff(label, "added", (Piece(INSERT, text),)))
+            diffs.append(FieldDiff(label, "added", (Piece(INSERT, text),), kind, position))
             continue
         _, before = old_by_id[block.id]
         before_text = _block_text(before, describe)
@@ -115,16 +123,17 @@ def _block_diffs(old_blocks: list[Block], new_blocks: list[Block], describe: Pic
             pieces = diff_text(before_text, text)
             if before.kind != block.kind:
                 pieces = (Piece(DELETE, f"[{before.kind}] "), Piece(INSERT, f"[{block.kind}] "), *pieces)
-            diffs.append(FieldDiff(label, "changed", pieces))
+            diffs.append(FieldDiff(label, "changed", pieces, kind, position))
         elif before.marks != block.marks:
-            diffs.append(FieldDiff(label, "formatting changed", _formatting_pieces(before, block)))
+            diffs.append(FieldDiff(label, "formatting changed", _formatting_pieces(before, block), kind, position))
         elif block.id in moved:
-            diffs.append(FieldDiff(label, "moved", (Piece(EQUAL, text),)))
+            diffs.append(FieldDiff(label, "moved", (Piece(EQUAL, text),), kind, position))
     for block in old_blocks:
         if block.id not in new_ids:
             position = old_by_id[block.id][0] + 1
+            kind = _kind_label(block)
             removed = (Piece(DELETE, _block_text(block, describe)),)
-            diffs.append(FieldDiff(f"{_kind_label(block)} {position}", "removed", removed))
+            diffs.append(FieldDiff(f"{kind} {position}", "removed", removed, kind, position))
     return diffs
 
 
@@ -179,15 +188,26 @@ def as_text(diffs: list[FieldDiff]) -> str:
     return "\n".join(lines)
 
 
-def as_html(diffs: list[FieldDiff]) -> str:
-    """For the revision viewer: removed text struck through in red, added text underlined in green."""
+def as_html(diffs: list[FieldDiff], translate: Callable[[str], str] | None = None) -> str:
+    """For the revision viewer: removed text struck through in red, added text underlined in green.
+
+    `translate` turns the English words shown around the texts into the UI's language: a label's
+    name ("Headline", "Paragraph"; a block's number follows it), the change ("changed", "moved"…)
+    and "No differences.". Without it everything shows in English.
+    """
+    tr = translate or _untranslated
     if not diffs:
-        return "<p><i>No differences.</i></p>"
+        return f"<p><i>{html.escape(tr('No differences.'))}</i></p>"
     parts = []
     for diff in diffs:
+        label = tr(diff.name) if diff.position is None else f"{tr(diff.name)} {diff.position}"
         body = "".join(_html_piece(piece) for piece in diff.pieces)
-        parts.append(f"<p><b>{html.escape(diff.label)}</b> <small>({diff.change})</small><br>{body}</p>")
+        parts.append(f"<p><b>{html.escape(label)}</b> <small>({html.escape(tr(diff.change))})</small><br>{body}</p>")
     return "\n".join(parts)
+
+
+def _untranslated(text: str) -> str:
+    return text
 
 
 def _html_piece(piece: Piece) -> str:

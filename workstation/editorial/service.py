@@ -39,6 +39,7 @@ from workstation.storage.store import Store
 if TYPE_CHECKING:
     from workstation.editorial.picture_library import PictureLibrary
 
+
 @dataclass(frozen=True)
 class DocxImport:
     article: Article
@@ -298,7 +299,6 @@ class EditorialService:
         lead, body = (paragraphs[0], paragraphs[1:]) if paragraphs else ("", [])
         return self.create_article(language, headline.strip(), lead=lead, paragraphs=body, reason=IMPORT)
 
-
     def import_docx(self, path: Path, language: str | None = None) -> DocxImport:
         """A Word document as a new article, its pictures stored; nothing is kept when any part fails.
 
@@ -361,19 +361,23 @@ class EditorialService:
         return Path(out_path)
 
 
+_VIETNAMESE_LETTERS = frozenset("đăâêôơư")
+_VIETNAMESE_MARKS = frozenset("\u0323\u0309\u0303")  # dot below, hook above, tilde: not in French or Spanish
+
+
 def guess_language(text: str) -> str:
-    """The likeliest of our languages for a text, from its script alone."""
+    """The likeliest of our languages for a text, from its script alone (Vietnamese when unsure)."""
     if any("\uac00" <= char <= "\ud7af" for char in text):
         return "ko"
     if any("\u3040" <= char <= "\u30ff" for char in text):
         return "ja"
     if any("\u4e00" <= char <= "\u9fff" for char in text):
         return "zh"
-    folded = unicodedata.normalize("NFD", text.lower())
-    vietnamese = set("đơư\u0303\u0309\u0323") | {"\u0300", "\u0301"}
-    if "đ" in text.lower() or any(char in vietnamese for char in folded):
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    letters = sum(1 for char in unicodedata.normalize("NFC", text.lower()) if char in _VIETNAMESE_LETTERS)
+    if letters >= 2 or any(char in _VIETNAMESE_MARKS for char in decomposed):
         return "vi"
-    return "en" if text.strip() else "vi"
+    return "en" if any(char.isalpha() for char in text) else "vi"
 
 
 def _normalised(article: Article) -> Article:

@@ -46,6 +46,7 @@ _UNDECOMPOSABLE = {
 }  # fmt: skip
 _LAST_STRIPPED = "\u052f"  # marks are stripped from Latin, Greek and Cyrillic letters only, never from kana
 MAX_TERMS = 16
+MAX_PHRASE = 64  # tokens of one phrase: a pasted paragraph still makes a reasonable query
 MIN_PREFIX = 3
 """Shorter starts of a word (Vietnamese "th", "ng") expand to most of the vocabulary: 4x slower."""
 
@@ -112,7 +113,7 @@ def parse_query(user_query: str, as_you_type: bool = False) -> list[Term]:
         phrase, word = match.groups()
         found = tokens(phrase if phrase is not None else word)
         if found:
-            terms.append(Term(tuple(found)))
+            terms.append(Term(tuple(found[:MAX_PHRASE])))
             last_bare = word is not None and match.end() == len(user_query)
     # A CJK character is a whole token already: nothing longer starts with it.
     if as_you_type and last_bare and not _CJK_CHAR.match(terms[-1].tokens[-1]):
@@ -166,7 +167,15 @@ class Matcher:
         found = [_occurrences(pattern, searchable, word) for pattern, word in self._patterns]
         if positions is None:
             return found
-        return [[(positions[start], positions[end - 1] + 1) for start, end in spans] for spans in found]
+        return [[_original_span(original_text, positions, span) for span in spans] for spans in found]
+
+
+def _original_span(text: str, positions: list[int], span: tuple[int, int]) -> tuple[int, int]:
+    """A span of the text without its loose marks, in the text with them (marks after the end included)."""
+    end = positions[span[1] - 1] + 1
+    while end < len(text) and _LOOSE_MARKS.match(text, end):
+        end += 1
+    return positions[span[0]], end
 
 
 def _occurrences(pattern: re.Pattern[str], text: str, starts_word: bool) -> list[tuple[int, int]]:

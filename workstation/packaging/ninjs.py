@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from workstation.editorial.body_html import body_html as blocks_html
 from workstation.language.counting import count
 from workstation.model import Article, ArticleState
 from workstation.resources import resource_path
@@ -22,11 +22,7 @@ def item_uri(article_id: str) -> str:
 
 
 def body_html(article: Article) -> str:
-    tags = {"paragraph": "p", "heading": "h2", "quote": "blockquote"}
-    return "\n".join(
-        f"<{tags.get(block.kind, 'p')}>{html.escape(block.text, quote=False)}</{tags.get(block.kind, 'p')}>"
-        for block in article.blocks
-    )
+    return blocks_html(article.blocks)
 
 
 def to_ninjs(article: Article, station_id: str, station_name: str) -> dict[str, Any]:

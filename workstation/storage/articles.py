@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from workstation.errors import BadInput
+from workstation.language.folding import fold
 from workstation.model import Article, ArticleFilter, ArticleSummary, Block, Mark
 from workstation.storage.search import SearchIndex
 from workstation.storage.store import Store
@@ -130,8 +131,8 @@ def _where(filter: ArticleFilter) -> tuple[str, tuple[Any, ...]]:
             clauses.append(clause)
             params.append(value)
     if filter.subject:
-        clauses.append("EXISTS (SELECT 1 FROM json_each(a.subjects) WHERE json_each.value = ?)")
-        params.append(filter.subject)
+        clauses.append("EXISTS (SELECT 1 FROM json_each(a.subjects) WHERE ws_fold(json_each.value) = ?)")
+        params.append(" ".join(fold(filter.subject).split()))
     if filter.updated_from:
         clauses.append("a.updated_at >= ?")
         params.append(_day(filter.updated_from).isoformat())

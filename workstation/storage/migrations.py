@@ -192,4 +192,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_state ON articles(state, updated_at DESC, id DESC);
     CREATE INDEX articles_language ON articles(language, updated_at DESC, id DESC);
     """,
+    # 6: translation editing. Stale segments keep the source they were translated from; who saved
+    #    each segment; reviewers' verdicts and notes; which version of its source a translation follows
+    #    (none yet for existing translations: they catch up with their source when next read).
+    """
+    ALTER TABLE segments ADD COLUMN stale_source TEXT;
+    ALTER TABLE segments ADD COLUMN updated_by TEXT NOT NULL DEFAULT '';
+    CREATE TABLE segment_comments (
+        id INTEGER PRIMARY KEY,
+        translation_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        verdict TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX segment_comments_translation ON segment_comments(translation_id, id);
+    CREATE TABLE translation_sources (
+        translation_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        source_version TEXT NOT NULL
+    );
+    """,
 ]

@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from workstation.language.folding import fts_query, index_form, tokens
+from workstation.language.folding import fold, fts_query, index_form, tokens
 from workstation.model import Article, BlockKind
 
 if TYPE_CHECKING:
@@ -63,6 +63,12 @@ def register_functions(connection: sqlite3.Connection) -> None:
     """The folding functions the index's SQL (migration 5, ``rebuild``) calls."""
     connection.create_function("ws_search_text", 1, _search_text, deterministic=True)
     connection.create_function("ws_search_extra", 5, _search_extra, deterministic=True)
+    # The list's subject filter compares folded text: "du lich" picks "Du lịch".
+    connection.create_function("ws_fold", 1, _fold_or_none, deterministic=True)
+
+
+def _fold_or_none(text: object) -> str | None:
+    return " ".join(fold(text).split()) if isinstance(text, str) else None
 
 
 def match_expression(query: str, language: str | None = None, as_you_type: bool = False) -> str | None:

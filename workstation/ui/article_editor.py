@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
 from workstation.app import Services
 from workstation.editorial import workflow
 from workstation.language.counting import count
-from workstation.model import LANGUAGES, Article, BlockKind, Genre, Picture
+from workstation.model import LANGUAGES, Article, BlockKind, Genre, Picture, Role
 from workstation.ui.body_editor import BLOCK_KIND, BodyEditor, format_property
 from workstation.ui.fonts import font_for_language
+from workstation.ui.i18n import N_, _, format_number, ngettext
 from workstation.ui.operations import Operation, OperationContext, show_error
 
 if TYPE_CHECKING:
@@ -47,33 +48,54 @@ if TYPE_CHECKING:
 
 AUTOSAVE_DELAY_MS = 1500
 
+# English names, marked for the catalog; translated with `_()` where shown.
 GENRE_NAMES = {
-    Genre.NEWS: "News",
-    Genre.FEATURE: "Feature",
-    Genre.REPORT: "Report",
-    Genre.INTERVIEW: "Interview",
-    Genre.PHOTO_STORY: "Photo story",
-    Genre.INFOGRAPHIC: "Infographic",
+    # TRANSLATORS: genre of an article: a news item.
+    Genre.NEWS: N_("News"),
+    Genre.FEATURE: N_("Feature"),
+    Genre.REPORT: N_("Report"),
+    Genre.INTERVIEW: N_("Interview"),
+    Genre.PHOTO_STORY: N_("Photo story"),
+    Genre.INFOGRAPHIC: N_("Infographic"),
 }
+# The state badge of the editor and the state column and filter of the articles list.
 STATE_NAMES = {
-    "draft": "Draft",
-    "in_review": "In review",
-    "approved": "Cleared",
-    "packaged": "Packaged",
-    "sent": "Sent",
-    "accepted": "Accepted",
-    "returned": "Returned",
+    "draft": N_("Draft"),
+    # TRANSLATORS: state of an article: waiting for the head of mission's clearance.
+    "in_review": N_("In review"),
+    # TRANSLATORS: state of an article: cleared for publication by the head of mission.
+    "approved": N_("Cleared"),
+    # TRANSLATORS: state of an article: put in a package for the portal.
+    "packaged": N_("Packaged"),
+    "sent": N_("Sent"),
+    # TRANSLATORS: state of an article: the portal accepted it.
+    "accepted": N_("Accepted"),
+    # TRANSLATORS: state of an article: the portal sent it back with comments.
+    "returned": N_("Returned"),
 }
 # The button that takes an article from one state to another, as the person sees the step.
 STEP_NAMES = {
-    ("draft", "in_review"): "Submit for review",
-    ("in_review", "draft"): "Back to draft",
-    ("in_review", "approved"): "Clear for publication",
-    ("approved", "draft"): "Reopen for changes",
-    ("returned", "draft"): "Reopen for changes",
-    ("accepted", "draft"): "Reopen for a correction",
+    ("draft", "in_review"): N_("Submit for review"),
+    ("in_review", "draft"): N_("Back to draft"),
+    ("in_review", "approved"): N_("Clear for publication"),
+    ("approved", "draft"): N_("Reopen for changes"),
+    ("returned", "draft"): N_("Reopen for changes"),
+    ("accepted", "draft"): N_("Reopen for a correction"),
 }
 _PEOPLE_STEPS = frozenset(STEP_NAMES)  # the other steps belong to packaging and sync
+# Why a step's button is disabled: whole sentences, so each language can word them its own way.
+ROLE_ONLY = {
+    Role.DRAFTER: N_("Only a drafter can do this"),
+    Role.TRANSLATOR: N_("Only a translator can do this"),
+    Role.COORDINATOR: N_("Only a coordinator can do this"),
+    Role.HEAD_OF_MISSION: N_("Only a head of mission can do this"),
+}
+
+
+def state_name(state: str) -> str:
+    """The display name of an article's state in the UI language; an unknown state shows as stored."""
+    name = STATE_NAMES.get(str(state))
+    return _(name) if name else str(state)
 
 
 def split_terms(text: str) -> list[str]:
@@ -102,7 +124,7 @@ class ArticleEditor(QWidget):
         self.state_label = QLabel()
         self.state_label.setObjectName("stateBadge")
         self.steps = QHBoxLayout()
-        self.export_button = QPushButton("Export .docx…")
+        self.export_button = QPushButton(_("Export .docx…"))
         self.export_button.clicked.connect(self._export_docx)
         self.status = QLabel("")
         self.status.setObjectName("editorStatus")
@@ -114,20 +136,23 @@ class ArticleEditor(QWidget):
         header.addWidget(self.export_button)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._text_tab(), "Text")
-        self.tabs.addTab(self._details_tab(), "Details")
-        self.tabs.addTab(QWidget(), "Pictures")
-        self.tabs.addTab(QWidget(), "History")
+        # TRANSLATORS: tab of the article editor: headline, lead and body.
+        self.tabs.addTab(self._text_tab(), _("Text"))
+        # TRANSLATORS: tab of the article editor: byline, dateline, genre, subjects, embargo, notes.
+        self.tabs.addTab(self._details_tab(), _("Details"))
+        self.tabs.addTab(QWidget(), _("Pictures"))
+        # TRANSLATORS: tab of the article editor: the revisions and the workflow steps of the article.
+        self.tabs.addTab(QWidget(), _("History"))
         self._pictures_panel: PicturesPanel | None = None
         self._history_panel: HistoryPanel | None = None
         self.tabs.currentChanged.connect(self._tab_shown)
 
         self.translate_to = QComboBox()
-        self.translate_button = QPushButton("Start translation")
+        self.translate_button = QPushButton(_("Start translation"))
         self.translate_button.clicked.connect(self._request_translation)
         footer = QHBoxLayout()
         footer.addStretch(1)
-        footer.addWidget(QLabel("Translate into"))
+        footer.addWidget(QLabel(_("Translate into")))
         footer.addWidget(self.translate_to)
         footer.addWidget(self.translate_button)
 
@@ -140,14 +165,14 @@ class ArticleEditor(QWidget):
     # --- building ---------------------------------------------------------------------------
 
     def _text_tab(self) -> QWidget:
-        self.headline = QLineEdit(placeholderText="Headline")
+        self.headline = QLineEdit(placeholderText=_("Headline"))
         self.headline.setObjectName("headline")
         headline_font = self.headline.font()
         headline_font.setPointSizeF(headline_font.pointSizeF() * 1.35)
         headline_font.setBold(True)
         self.headline.setFont(headline_font)
-        self.subheadline = QLineEdit(placeholderText="Subheadline (optional)")
-        self.lead = QPlainTextEdit(placeholderText="Lead: the paragraph that sums up the story")
+        self.subheadline = QLineEdit(placeholderText=_("Subheadline (optional)"))
+        self.lead = QPlainTextEdit(placeholderText=_("Lead: the paragraph that sums up the story"))
         self.lead.setMaximumHeight(80)
         self.lead.setTabChangesFocus(True)
         self.body = BodyEditor()
@@ -157,24 +182,27 @@ class ArticleEditor(QWidget):
         toolbar = QHBoxLayout()
         self.block_kind = QComboBox()
         for kind, label in (
-            (BlockKind.PARAGRAPH, "Paragraph"),
-            (BlockKind.HEADING, "Heading"),
-            (BlockKind.QUOTE, "Quote"),
-            (BlockKind.BULLETED, "Bulleted list"),
-            (BlockKind.NUMBERED, "Numbered list"),
+            (BlockKind.PARAGRAPH, _("Paragraph")),
+            # TRANSLATORS: a heading inside the body of an article (not its headline).
+            (BlockKind.HEADING, _("Heading")),
+            (BlockKind.QUOTE, _("Quote")),
+            (BlockKind.BULLETED, _("Bulleted list")),
+            (BlockKind.NUMBERED, _("Numbered list")),
         ):
             self.block_kind.addItem(label, str(kind))
         self.block_kind.activated.connect(self._set_block_kind)
         toolbar.addWidget(self.block_kind)
         for text, tip, action in (
-            ("B", "Bold (Ctrl+B)", self.body.toggle_bold),
-            ("I", "Italic (Ctrl+I)", self.body.toggle_italic),
-            ("Link", "Link the selected text (Ctrl+K)", self.body.ask_for_link),
+            # The B and I of the bold and italic buttons are the same in every language.
+            ("B", _("Bold (Ctrl+B)"), self.body.toggle_bold),
+            ("I", _("Italic (Ctrl+I)"), self.body.toggle_italic),
+            # TRANSLATORS: button of the body's toolbar: make the selected text a hyperlink.
+            (_("Link"), _("Link the selected text (Ctrl+K)"), self.body.ask_for_link),
         ):
             button = QToolButton(text=text, toolTip=tip)
             button.clicked.connect(lambda _checked=False, act=action: self._format(act))
             toolbar.addWidget(button)
-        self.picture_button = QPushButton("Add picture…")
+        self.picture_button = QPushButton(_("Add picture…"))
         self.picture_button.clicked.connect(self._choose_pictures)
         toolbar.addWidget(self.picture_button)
         toolbar.addStretch(1)
@@ -194,35 +222,39 @@ class ArticleEditor(QWidget):
         return tab
 
     def _details_tab(self) -> QWidget:
-        self.byline = QLineEdit(placeholderText="Who wrote it")
-        self.dateline = QLineEdit(placeholderText="Where it was written, e.g. Seoul")
+        self.byline = QLineEdit(placeholderText=_("Who wrote it"))
+        self.dateline = QLineEdit(placeholderText=_("Where it was written, e.g. Seoul"))
         self.language = QComboBox()
         for code, name in LANGUAGES.items():
             self.language.addItem(f"{name} ({code})", code)
         self.genre = QComboBox()
         for genre, label in GENRE_NAMES.items():
-            self.genre.addItem(label, str(genre))
-        self.subjects = QLineEdit(placeholderText="Comma-separated, e.g. Du lịch, Hợp tác quốc tế")
-        self.keywords = QLineEdit(placeholderText="Comma-separated")
-        self.embargoed = QCheckBox("Embargoed until")
+            self.genre.addItem(_(label), str(genre))
+        self.subjects = QLineEdit(placeholderText=_("Comma-separated, e.g. Du lịch, Hợp tác quốc tế"))
+        self.keywords = QLineEdit(placeholderText=_("Comma-separated"))
+        # TRANSLATORS: check box before the date and time before which the portal must not publish.
+        self.embargoed = QCheckBox(_("Embargoed until"))
         self.embargo = QDateTimeEdit(calendarPopup=True)
         self.embargo.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.embargo.setEnabled(False)
-        self.notes = QPlainTextEdit(placeholderText="Notes to the portal's editors (never published)")
+        self.notes = QPlainTextEdit(placeholderText=_("Notes to the portal's editors (never published)"))
         embargo_row = QHBoxLayout()
         embargo_row.addWidget(self.embargoed)
         embargo_row.addWidget(self.embargo, 1)
 
         tab = QWidget()
         form = QFormLayout(tab)
-        form.addRow("Byline", self.byline)
-        form.addRow("Dateline", self.dateline)
-        form.addRow("Language", self.language)
-        form.addRow("Genre", self.genre)
-        form.addRow("Subjects", self.subjects)
-        form.addRow("Keywords", self.keywords)
-        form.addRow("Embargo", embargo_row)
-        form.addRow("Notes to editors", self.notes)
+        # TRANSLATORS: the author line of an article.
+        form.addRow(_("Byline"), self.byline)
+        # TRANSLATORS: the place an article was written, e.g. "Seoul".
+        form.addRow(_("Dateline"), self.dateline)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Genre"), self.genre)
+        form.addRow(_("Subjects"), self.subjects)
+        form.addRow(_("Keywords"), self.keywords)
+        # TRANSLATORS: the time before which the portal must not publish the article.
+        form.addRow(_("Embargo"), embargo_row)
+        form.addRow(_("Notes to editors"), self.notes)
         for line in (self.byline, self.dateline, self.subjects, self.keywords):
             line.textEdited.connect(self._changed)
         self.language.activated.connect(self._language_changed)
@@ -247,7 +279,7 @@ class ArticleEditor(QWidget):
             self._pictures_panel = PicturesPanel(self._services)
             self._pictures_panel.place_requested.connect(self._place_picture)
             self._pictures_panel.texts_changed.connect(self.body.refresh_picture)
-            self._replace_tab(2, self._pictures_panel, "Pictures")
+            self._replace_tab(2, self._pictures_panel, _("Pictures"))
             if self._article is not None:
                 self._pictures_panel.load(self._article)
         return self._pictures_panel
@@ -259,7 +291,7 @@ class ArticleEditor(QWidget):
 
             self._history_panel = HistoryPanel(self._services)
             self._history_panel.restored.connect(self._restored)
-            self._replace_tab(3, self._history_panel, "History")
+            self._replace_tab(3, self._history_panel, _("History"))
             if self._article is not None:
                 self._history_panel.load(self._article.id)
         return self._history_panel
@@ -281,9 +313,7 @@ class ArticleEditor(QWidget):
         self.keywords.setText(", ".join(article.keywords))
         self.embargoed.setChecked(article.embargo is not None)
         embargo = QDateTime.fromString(article.embargo or "", Qt.DateFormat.ISODateWithMs)
-        self.embargo.setDateTime(
-            embargo.toLocalTime() if embargo.isValid() else QDateTime.currentDateTime().addDays(1)
-        )
+        self.embargo.setDateTime(embargo.toLocalTime() if embargo.isValid() else QDateTime.currentDateTime().addDays(1))
         self.notes.setPlainText(article.notes)
         self._apply_language(article.language)
         self.translate_to.clear()
@@ -291,7 +321,7 @@ class ArticleEditor(QWidget):
             if code != article.language:
                 self.translate_to.addItem(name, code)
         self._show_state(article)
-        self.status.setText(f"Version {article.version} · saved")
+        self.status.setText(_("Version {n} · saved").format(n=article.version))
         self._dirty = False
         self._loading = False
         self.setEnabled(True)
@@ -331,7 +361,7 @@ class ArticleEditor(QWidget):
                 highlighter.set_enabled(False)
 
     def _show_state(self, article: Article) -> None:
-        self.state_label.setText(f"<b>{STATE_NAMES.get(article.state, article.state)}</b>")
+        self.state_label.setText(f"<b>{state_name(article.state)}</b>")
         while self.steps.count():
             widget = self.steps.takeAt(0).widget()
             if widget is not None:
@@ -341,12 +371,12 @@ class ArticleEditor(QWidget):
         for to_state in workflow.next_states(article.state):
             if (article.state, to_state) not in _PEOPLE_STEPS:
                 continue
-            button = QPushButton(STEP_NAMES[(article.state, to_state)])
+            button = QPushButton(_(STEP_NAMES[(article.state, to_state)]))
             button.setObjectName(f"step_{to_state}")
             role = workflow.required_role(article.state, to_state)
             button.setEnabled(role is not None and profile.can(role))
             if not button.isEnabled() and role is not None:
-                button.setToolTip(f"Only a {workflow.ROLE_NAMES[role]} can do this")
+                button.setToolTip(_(ROLE_ONLY[role]))
             button.clicked.connect(lambda _checked=False, state=to_state: self.move_to(state))
             self.steps.addWidget(button)
         editable = article.state in workflow.EDITABLE_STATES
@@ -367,7 +397,7 @@ class ArticleEditor(QWidget):
         if self._loading or self._article is None:
             return
         self._dirty = True
-        self.status.setText("Editing…")
+        self.status.setText(_("Editing…"))
         self._autosave.start()
         self._recount.start()
 
@@ -443,7 +473,7 @@ class ArticleEditor(QWidget):
         pending = self._take_pending()
         if pending is None:
             return
-        self.status.setText("Saving…")
+        self.status.setText(_("Saving…"))
         editorial = self._services.editorial
         Operation(
             self,
@@ -471,15 +501,15 @@ class ArticleEditor(QWidget):
             # Keep the block ids the store now knows, so the next collect matches them.
             self._article = saved
             if not self._dirty:
-                self.status.setText(f"Version {saved.version} · saved")
+                self.status.setText(_("Version {n} · saved").format(n=saved.version))
             if self._history_panel is not None and self.tabs.currentWidget() is self._history_panel:
                 self._history_panel.load(saved.id)
         self.saved.emit(saved)
 
     def _not_saved(self, error: BaseException) -> None:
         self._dirty = True  # keep the edits pending; the next change or flush tries again
-        self.status.setText("Not saved")
-        show_error(self, "The article could not be saved", error)
+        self.status.setText(_("Not saved"))
+        show_error(self, _("The article could not be saved"), error)
 
     def _emit_counts(self) -> None:
         if self._article is None:
@@ -487,9 +517,15 @@ class ArticleEditor(QWidget):
         text = "\n".join((self.headline.text(), self.lead.toPlainText(), self.body.toPlainText()))
         counts = count(text, self.language.currentData() or self._article.language)
         if counts.unit == "characters":
-            self.counts_changed.emit(f"{counts.length:,} characters")
+            # TRANSLATORS: status bar: the length of a Chinese, Japanese or Korean text.
+            self.counts_changed.emit(_("{characters} characters").format(characters=format_number(counts.length)))
         else:
-            self.counts_changed.emit(f"{counts.words:,} words · {counts.characters_with_spaces:,} characters")
+            # TRANSLATORS: status bar: the length of the article; characters count the spaces too.
+            self.counts_changed.emit(
+                _("{words} words · {characters} characters").format(
+                    words=format_number(counts.words), characters=format_number(counts.characters_with_spaces)
+                )
+            )
 
     # --- workflow ---------------------------------------------------------------------------
 
@@ -500,7 +536,7 @@ class ArticleEditor(QWidget):
         try:
             moved = self._services.editorial.set_state(self._article.id, state, comment=comment)
         except Exception as error:
-            show_error(self, "The state could not be changed", error)
+            show_error(self, _("The state could not be changed"), error)
             return False
         self.load(moved)
         self.saved.emit(moved)
@@ -527,7 +563,7 @@ class ArticleEditor(QWidget):
 
     def _choose_pictures(self) -> None:
         files, _filter = QFileDialog.getOpenFileNames(
-            self, "Add pictures", "", "Pictures (*.jpg *.jpeg *.png *.webp)"
+            self, _("Add pictures"), "", _("Pictures (*.jpg *.jpeg *.png *.webp)")
         )
         if files:
             self.add_pictures([Path(name) for name in files])
@@ -538,7 +574,7 @@ class ArticleEditor(QWidget):
             return None
         article_id, language = self._article.id, self._article.language
         pictures = self._services.pictures
-        self.status.setText("Adding pictures…")
+        self.status.setText(_("Adding pictures…"))
 
         def work(context: OperationContext) -> list[Picture]:
             added = []
@@ -557,9 +593,11 @@ class ArticleEditor(QWidget):
             self._changed()
             if self._pictures_panel is not None:
                 self._pictures_panel.load(self._article)
-            self.status.setText(f"{len(added)} picture(s) added")
+            self.status.setText(
+                ngettext("{n} picture added", "{n} pictures added", len(added)).format(n=format_number(len(added)))
+            )
 
-        return Operation(self, work, on_success=placed, title="The pictures could not be added")
+        return Operation(self, work, on_success=placed, title=_("The pictures could not be added"))
 
     def _place_picture(self, picture_id: str) -> None:
         self.tabs.setCurrentIndex(0)
@@ -570,7 +608,7 @@ class ArticleEditor(QWidget):
 
     def _tab_shown(self, index: int) -> None:
         if index == 2:
-            _ = self.pictures_panel
+            _panel = self.pictures_panel  # built on first visit
         elif index == 3:
             self.save_now()
             self.history_panel.load(self._article.id) if self._article else None
@@ -589,7 +627,9 @@ class ArticleEditor(QWidget):
         if self._article is None:
             return
         self.save_now()
-        name, _filter = QFileDialog.getSaveFileName(self, "Export as Word document", "", "Word documents (*.docx)")
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Export as Word document"), "", _("Word documents (*.docx)")
+        )
         if not name:
             return
         out = Path(name if name.lower().endswith(".docx") else f"{name}.docx")
@@ -598,8 +638,8 @@ class ArticleEditor(QWidget):
         Operation(
             self,
             lambda _context: editorial.export_docx(article_id, out),
-            on_success=lambda _result: self.status.setText(f"Exported to {out.name}"),
-            title="The article could not be exported",
+            on_success=lambda _result: self.status.setText(_("Exported to {name}").format(name=out.name)),
+            title=_("The article could not be exported"),
         )
 
     def _request_translation(self) -> None:

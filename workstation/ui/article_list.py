@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from workstation.app import Services
 from workstation.editorial.search import highlight
 from workstation.model import LANGUAGES, ArticleFilter, ArticleState, ArticleSummary
-from workstation.ui.article_editor import GENRE_NAMES, STATE_NAMES
-from workstation.ui.history_panel import short_time
+from workstation.ui.article_editor import GENRE_NAMES, state_name
+from workstation.ui.i18n import N_, _, format_datetime_local
 from workstation.ui.paged_model import Column, PagedTableModel, record_table
 
 if TYPE_CHECKING:
@@ -35,14 +35,28 @@ SEARCH_DELAY_MS = 250
 MATCH_OPEN, MATCH_CLOSE = '<span style="background:#ffe680;font-weight:bold">', "</span>"
 
 ARTICLE_COLUMNS: list[Column[ArticleSummary]] = [
-    Column("Headline", lambda row: row.headline or "(no headline)", lambda row: row.language),
-    Column("Lang", lambda row: row.language),
-    Column("State", lambda row: STATE_NAMES.get(row.state, row.state)),
-    Column("Updated", lambda row: short_time(row.updated_at)),
+    Column(N_("Headline"), lambda row: row.headline or _("(no headline)"), lambda row: row.language),
+    # TRANSLATORS: narrow column of the articles list: the article's language code (vi, en…).
+    Column(N_("Lang"), lambda row: row.language),
+    Column(N_("State"), lambda row: state_name(row.state)),
+    Column(N_("Updated"), lambda row: format_datetime_local(row.updated_at, "short")),
 ]
 
-# Days back from today for the "Changed" filter; None means any time.
-PERIODS = {"Any time": None, "Today": 0, "Last 7 days": 6, "Last 30 days": 29, "Last 365 days": 364}
+# Days back from today for the "Changed" filter; None means any time. Labels translated where shown.
+PERIODS = {
+    # TRANSLATORS: filter of the articles list by when they were last changed.
+    N_("Any time"): None,
+    N_("Today"): 0,
+    N_("Last 7 days"): 6,
+    N_("Last 30 days"): 29,
+    N_("Last 365 days"): 364,
+}
+
+
+def _column_samples() -> list[str]:
+    """Texts as wide as the columns after the first usually get, in the current UI language."""
+    widest_state = max((state_name(state) for state in ArticleState), key=len)
+    return ["vi", widest_state, format_datetime_local("2026-12-28T23:59:00Z", "short")]
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -63,11 +77,12 @@ class SearchResultsModel(QAbstractListModel):
             return None
         hit = self.hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            kind = "translation" if hit.is_translation else "article"
+            # TRANSLATORS: what a search result is, shown after its language: "[vi] article".
+            kind = _("translation") if hit.is_translation else _("article")
             headline = (
                 highlight(hit.headline, hit.headline_spans, MATCH_OPEN, MATCH_CLOSE, html.escape)
                 if hit.headline
-                else "(no headline)"
+                else html.escape(_("(no headline)"))
             )
             snippet = hit.highlighted(MATCH_OPEN, MATCH_CLOSE, html.escape)
             return f"<b>{headline}</b> <small>[{hit.language}] {kind}</small><br>{snippet}"
@@ -121,9 +136,9 @@ class ArticleList(QWidget):
         self._services = services
         self._filter = ArticleFilter()
         self.model = PagedTableModel(self._page, ARTICLE_COLUMNS, key=lambda row: row.id)
-        self.table = record_table(self.model, ["vi", "In review", "11-27 18:42"])
+        self.table = record_table(self.model, _column_samples())
 
-        self.search = QLineEdit(placeholderText="Search all articles and translations (Ctrl+F)")
+        self.search = QLineEdit(placeholderText=_("Search all articles and translations (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("search")
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -139,11 +154,14 @@ class ArticleList(QWidget):
         self.results.clicked.connect(self._open_hit)
         self.results.activated.connect(self._open_hit)
 
-        self.state = _combo({"Any state": None, **{STATE_NAMES[s]: str(s) for s in ArticleState}})
-        self.language = _combo({"Any language": None, **{f"{name} ({code})": code for code, name in LANGUAGES.items()}})
-        self.genre = _combo({"Any genre": None, **{label: str(genre) for genre, label in GENRE_NAMES.items()}})
-        self.period = _combo(PERIODS)
-        self.subject = QLineEdit(placeholderText="Subject")
+        self.state = _combo({_("Any state"): None, **{state_name(s): str(s) for s in ArticleState}})
+        self.language = _combo(
+            {_("Any language"): None, **{f"{name} ({code})": code for code, name in LANGUAGES.items()}}
+        )
+        self.genre = _combo({_("Any genre"): None, **{_(label): str(genre) for genre, label in GENRE_NAMES.items()}})
+        self.period = _combo({_(label): days for label, days in PERIODS.items()})
+        # TRANSLATORS: filter of the articles list: one subject (topic) the articles are tagged with.
+        self.subject = QLineEdit(placeholderText=_("Subject"))
         for combo in (self.state, self.language, self.genre, self.period):
             combo.activated.connect(self._filters_changed)
         self.subject.editingFinished.connect(self._filters_changed)
@@ -189,7 +207,8 @@ class ArticleList(QWidget):
         if not query:
             self.stack.setCurrentWidget(self.table)
             return
-        self.results_model.set_hits(self._services.search.search(query, language=self.language.currentData()))
+        hits = self._services.search.search(query, language=self.language.currentData(), as_you_type=True)
+        self.results_model.set_hits(hits)
         self.stack.setCurrentWidget(self.results)
 
     def _open_row(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -14,6 +14,7 @@ from workstation.model import Article, Changes
 from workstation.ui.article_editor import AUTOSAVE_DELAY_MS, ArticleEditor
 from workstation.ui.article_list import ArticleList
 from workstation.ui.history_panel import short_time
+from workstation.ui.i18n import _
 from workstation.ui.operations import Operation, show_error
 from workstation.ui.paged_model import reload_keeping_selection, select_record
 
@@ -32,9 +33,9 @@ class ArticlesView(QWidget):
         self.table = self.list.table
         self.list.article_chosen.connect(self.open_article)
         self.list.translation_chosen.connect(self.translation_opened)
-        self.new_button = QPushButton("New article")
+        self.new_button = QPushButton(_("New article"))
         self.new_button.clicked.connect(self.new_article)
-        self.import_button = QPushButton("Import .docx…")
+        self.import_button = QPushButton(_("Import .docx…"))
         self.import_button.clicked.connect(self._choose_docx)
         self.editor = ArticleEditor(services)
         self.editor.translate_requested.connect(self._start_translation)
@@ -95,11 +96,11 @@ class ArticlesView(QWidget):
             self,
             lambda _context: editorial.import_docx(path, "vi"),
             on_success=imported,
-            title=f"{path.name} could not be imported",
+            title=_("{name} could not be imported").format(name=path.name),
         )
 
     def _choose_docx(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, "Import a Word document", "", "Word documents (*.docx)")
+        name, _filter = QFileDialog.getOpenFileName(self, _("Import a Word document"), "", _("Word documents (*.docx)"))
         if name:
             self.import_docx(Path(name))
 
@@ -110,6 +111,6 @@ class ArticlesView(QWidget):
         try:
             translation = self._services.translations.create(article_id, language)
         except Exception as error:
-            show_error(self, "The translation could not be started", error)
+            show_error(self, _("The translation could not be started"), error)
             return
         self.translation_started.emit(translation.id)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QInputDialog, QTextEdit, QWidget
 
 from workstation.ids import new_id
 from workstation.model import Block, BlockKind, Mark
+from workstation.ui.i18n import _
 
 BLOCK_ID = QTextFormat.Property.UserProperty + 1
 BLOCK_KIND = QTextFormat.Property.UserProperty + 2
@@ -53,7 +54,7 @@ class BodyEditor(QTextEdit):
         super().__init__(parent)
         self.setAcceptRichText(False)  # pasted HTML would bring fonts and colours the portal drops
         self.setTabChangesFocus(True)
-        self.setPlaceholderText("Body: write the story; Ctrl+B bold, Ctrl+I italic, Ctrl+K link")
+        self.setPlaceholderText(_("Body: write the story; Ctrl+B bold, Ctrl+I italic, Ctrl+K link"))
         self._thumbnail_for: Callable[[str], QImage | None] = lambda _picture_id: None
 
     def set_thumbnail_source(self, source: Callable[[str], QImage | None]) -> None:
@@ -152,7 +153,7 @@ class BodyEditor(QTextEdit):
     def ask_for_link(self) -> None:
         if not self.textCursor().hasSelection():
             return
-        href, accepted = QInputDialog.getText(self, "Link", "Address (https://…), empty to remove:")
+        href, accepted = QInputDialog.getText(self, _("Link"), _("Address (https://…), empty to remove:"))
         if accepted:
             self.set_link(href.strip())
 

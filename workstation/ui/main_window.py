@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
+    QProgressDialog,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -21,12 +25,42 @@ from workstation.model import Changes
 from workstation.session import begin_session, end_session, remember_open_article
 from workstation.ui.articles_view import ArticlesView
 from workstation.ui.bridge import ChangeSignals
+from workstation.ui.i18n import N_, _, format_number, ngettext
+from workstation.ui.operations import Operation, OperationContext
 
 if TYPE_CHECKING:
+    from workstation.storage.backup import BackupSummary
     from workstation.ui.packages_view import PackagesView
     from workstation.ui.settings_dialog import SettingsDialog
     from workstation.ui.sync_view import SyncView
     from workstation.ui.translations_view import TranslationsView
+
+# The titles the navigation shows for MainWindow.SECTIONS (whose English names stay identifiers).
+# The catalog extraction knows no msgctxt, and "Articles" alone is also a column of counts elsewhere
+# ("number of articles"), so these msgids carry their context before a "|": `section_title` drops it
+# when no catalog translates them.
+SECTION_TITLES = {
+    # TRANSLATORS: a section of the main window's navigation; translate only the text after the "|".
+    "Articles": N_("navigation|Articles"),
+    # TRANSLATORS: a section of the main window's navigation; translate only the text after the "|".
+    "Translations": N_("navigation|Translations"),
+    # TRANSLATORS: a section of the main window's navigation; translate only the text after the "|".
+    "Packages": N_("navigation|Packages"),
+    # TRANSLATORS: a section of the main window's navigation; translate only the text after the "|".
+    "Sync": N_("navigation|Sync"),
+    # TRANSLATORS: a section of the main window's navigation: the glossary and the translation memory;
+    # translate only the text after the "|".
+    "Glossary & Memory": N_("navigation|Glossary & Memory"),
+}
+
+
+def section_title(name: str) -> str:
+    """The displayed title of one of MainWindow.SECTIONS, in the UI language."""
+    message = SECTION_TITLES.get(name)
+    if message is None:
+        return name
+    translated = _(message)
+    return message.split("|", 1)[1] if translated == message else translated
 
 
 class GlossaryMemoryView(QWidget):
@@ -39,17 +73,20 @@ class GlossaryMemoryView(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Glossary &amp; Memory</h2>"))
+        layout.addWidget(QLabel(f"<h2>{html.escape(section_title('Glossary & Memory'))}</h2>"))
         layout.addWidget(self.summary, 1)
         self.reload()
 
     def reload(self) -> None:
         translations = self._services.editorial.count(translations=True)
-        self.summary.setText(
-            f"{translations} translations in this workspace.<br>"
+        count = ngettext(
+            "{n} translation in this workspace.", "{n} translations in this workspace.", translations
+        ).format(n=format_number(translations))
+        explanation = _(
             "Confirmed segments feed the translation memory; official names and terms live in the "
             "glossary, per language pair."
         )
+        self.summary.setText(f"{count}<br>{explanation}")
 
 
 class MainWindow(QMainWindow):
@@ -58,19 +95,19 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
-        self.setWindowTitle(f"Editorial Workstation — {services.store.path.name}")
+        self.setWindowTitle(_("Editorial Workstation — {name}").format(name=services.store.path.name))
         self.resize(1280, 800)
         self.changes = ChangeSignals(services.bus, self)
 
         # Only the first view is built at start-up; the others on first visit, so opening is fast.
         self.stack = QStackedWidget()
         self._views: dict[int, QWidget] = {}
-        for _ in self.SECTIONS:
+        for _section in self.SECTIONS:
             self.stack.addWidget(QWidget())
         self.articles = self._view(0)
         assert isinstance(self.articles, ArticlesView)
         self.navigation = QListWidget()
-        self.navigation.addItems(self.SECTIONS)
+        self.navigation.addItems([section_title(name) for name in self.SECTIONS])
         self.navigation.setFixedWidth(170)
         self.navigation.currentRowChanged.connect(self._show_row)
         self.navigation.setCurrentRow(0)
@@ -95,9 +132,11 @@ class MainWindow(QMainWindow):
 
         self.profile_label = QLabel()
         self.profile_label.setObjectName("profile")
-        settings_menu = self.menuBar().addMenu("&Workstation")
-        settings_menu.addAction("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings)
-        settings_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        # TRANSLATORS: the menu of the application; "&" marks the letter of the Alt shortcut.
+        settings_menu = self.menuBar().addMenu(_("&Workstation"))
+        settings_menu.addAction(_("&Settings…"), QKeySequence.StandardKey.Preferences, self.open_settings)
+        settings_menu.addAction(_("&Back up the workspace…"), self._choose_backup_file)
+        settings_menu.addAction(_("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         self.store_label = QLabel()
         self.connection_label = QLabel()
         self.outbox_label = QLabel()
@@ -201,13 +240,55 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def _choose_backup_file(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Back up the workspace"), "workspace-backup.zip", _("Workspace backups (*.zip)")
+        )
+        if name:
+            self.back_up(Path(name))
+
+    def back_up(self, out_path: Path) -> Operation:
+        """Back up in the background; the app stays usable and the copy is consistent."""
+        services = self.services
+        progress = QProgressDialog(_("Backing up the workspace…"), _("Cancel"), 0, 100, self)
+        progress.setMinimumDuration(500)
+
+        def work(context: OperationContext) -> BackupSummary:
+            return services.backup(
+                out_path,
+                progress=lambda done, total: context.progress(done, total),
+                cancelled=context.cancelled,
+            )
+
+        def done(summary: BackupSummary) -> None:
+            progress.close()
+            self.statusBar().showMessage(
+                _("Backed up to {name}: {articles} articles, {media_files} media files").format(
+                    name=summary.path.name,
+                    articles=format_number(summary.articles),
+                    media_files=format_number(summary.media_files),
+                ),
+                10_000,
+            )
+
+        operation = Operation(self, work, on_success=done, title=_("The workspace could not be backed up"))
+        operation.progressed.connect(lambda done_, total, _label: progress.setValue(done_ * 100 // max(1, total)))
+        operation.finished.connect(progress.close)
+        progress.canceled.connect(operation.cancel)
+        return operation
+
     def _settings_changed(self) -> None:
         self.articles.editor.reload_workflow()
         self._refresh_status()
 
     def _refresh_status(self) -> None:
-        self.profile_label.setText(f"Working as {self.services.people.current().name}")
-        self.store_label.setText(f"Store: {self.services.store.path}")
+        self.profile_label.setText(_("Working as {name}").format(name=self.services.people.current().name))
+        # TRANSLATORS: status bar: the file of the workspace's database.
+        self.store_label.setText(_("Store: {path}").format(path=self.services.store.path))
         portal = self.services.sync.portal_url()
-        self.connection_label.setText(f"Portal: {portal}" if portal else "Portal: not enrolled")
-        self.outbox_label.setText(f"Outbox: {self.services.sync.waiting_count()} waiting")
+        self.connection_label.setText(
+            _("Portal: {portal}").format(portal=portal) if portal else _("Portal: not enrolled")
+        )
+        waiting = self.services.sync.waiting_count()
+        # TRANSLATORS: status bar: how many sealed packages wait in the outbox to be sent.
+        self.outbox_label.setText(_("Outbox: {n} waiting").format(n=format_number(waiting)))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from workstation.app import Services
 from workstation.model import LANGUAGES, Article, Picture
 from workstation.ui.fonts import font_for_language
+from workstation.ui.i18n import _
 from workstation.ui.operations import show_error
 
 
@@ -45,22 +46,25 @@ class PicturesPanel(QWidget):
         self.language = QComboBox()
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
-        self.language.activated.connect(lambda _i: self._show_picture(self.list.currentRow()))
-        self.caption = QPlainTextEdit(placeholderText="What the picture shows: who, what, where, when")
+        self.language.activated.connect(lambda _index: self._show_picture(self.list.currentRow()))
+        self.caption = QPlainTextEdit(placeholderText=_("What the picture shows: who, what, where, when"))
         self.caption.setMaximumHeight(70)
-        self.alt_text = QLineEdit(placeholderText="Alt text: describes the picture for people who cannot see it")
-        self.credit = QLineEdit(placeholderText="e.g. Ảnh: TTXVN / Photo: VNA")
+        self.alt_text = QLineEdit(placeholderText=_("Alt text: describes the picture for people who cannot see it"))
+        # TRANSLATORS: example of a picture credit; the credit itself is written in the picture's language.
+        self.credit = QLineEdit(placeholderText=_("e.g. Ảnh: TTXVN / Photo: VNA"))
         self.copyright_holder = QLineEdit()
         self.details = QLabel()
-        self.place_button = QPushButton("Place in text at cursor")
+        self.place_button = QPushButton(_("Place in text at cursor"))
         self.place_button.clicked.connect(self._place)
 
         form = QFormLayout()
-        form.addRow("Language", self.language)
-        form.addRow("Caption", self.caption)
-        form.addRow("Alt text", self.alt_text)
-        form.addRow("Credit", self.credit)
-        form.addRow("Copyright holder", self.copyright_holder)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Caption"), self.caption)
+        # TRANSLATORS: the text that replaces a picture for people who cannot see it (HTML alt attribute).
+        form.addRow(_("Alt text"), self.alt_text)
+        # TRANSLATORS: who took or supplied the picture, as printed beside it.
+        form.addRow(_("Credit"), self.credit)
+        form.addRow(_("Copyright holder"), self.copyright_holder)
         buttons = QHBoxLayout()
         buttons.addWidget(self.details, 1)
         buttons.addWidget(self.place_button)
@@ -88,7 +92,7 @@ class PicturesPanel(QWidget):
         for picture in self._pictures:
             pixmap = QPixmap(str(self._services.pictures.thumbnail_path(picture)))
             caption = picture.captions.get(article.language, "") or picture.original_name
-            label = caption if picture.id in placed else f"(not in text) {caption}"
+            label = caption if picture.id in placed else _("(not in text) {caption}").format(caption=caption)
             item = QListWidgetItem(QIcon(pixmap), label[:40])
             item.setToolTip(caption)
             self.list.addItem(item)
@@ -143,7 +147,7 @@ class PicturesPanel(QWidget):
                 picture.id, captions=captions, alt_texts=alt_texts, credits=credits, copyright_holder=holder
             )
         except Exception as error:
-            show_error(self, "The picture's texts could not be saved", error)
+            show_error(self, _("The picture's texts could not be saved"), error)
             return
         self._pictures[self.list.currentRow()] = updated
         self.texts_changed.emit(picture.id)
@@ -152,6 +156,3 @@ class PicturesPanel(QWidget):
         picture = self._current()
         if picture is not None:
             self.place_requested.emit(picture.id)
-
-
-

@@ -13,18 +13,15 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QPoint, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QPoint, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from workstation.language.spelling import Misspelling, SpellChecker
+from workstation.ui.i18n import _
 
 TextEditor = QTextEdit | QPlainTextEdit
 _CACHE_SIZE = 4000  # paragraphs; a long article has a few hundred
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Spelling", text)
 
 
 def utf16_offset(text: str, index: int) -> int:
@@ -159,10 +156,12 @@ def spelling_actions(
         action.triggered.connect(_replacer(editor, start, end, suggestion))
         actions.append(action)
     if not suggestions:
-        none = QAction(_tr("(no suggestions)"), parent)
+        # TRANSLATORS: context menu of a misspelt word for which the checker has no suggestion.
+        none = QAction(_("(no suggestions)"), parent)
         none.setEnabled(False)
         actions.append(none)
-    add = QAction(_tr("Add “{word}” to dictionary").replace("{word}", miss.word), parent)
+    # TRANSLATORS: context menu of a misspelt word: accept it from now on, in this workspace.
+    add = QAction(_("Add “{word}” to dictionary").format(word=miss.word), parent)
     add.triggered.connect(lambda: highlighter.add_to_dictionary(miss.word))
     actions.append(add)
     return actions

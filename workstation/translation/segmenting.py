@@ -1,0 +1,131 @@
+"""An article's translatable sentences, and how a translation's segments follow an edited source.
+
+Pure functions: no store, no Qt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from itertools import groupby
+
+from workstation.language.segment import segment
+from workstation.model import Article, BlockKind, Segment, SegmentState
+
+CJK = {"zh", "ja", "ko"}
+CAPTION, ALT = "caption", "alt"
+
+
+@dataclass(frozen=True)
+class PictureTexts:
+    caption: str = ""
+    alt_text: str = ""
+
+
+def source_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def picture_part(kind: str, picture_id: str) -> str:
+    return f"{kind}:{picture_id}"
+
+
+def split_picture_part(part: str) -> tuple[str, str] | None:
+    """("caption" | "alt", picture id) for a picture's part, None for other parts."""
+    kind, separator, picture_id = part.partition(":")
+    return (kind, picture_id) if separator and kind in (CAPTION, ALT) else None
+
+
+def article_parts(article: Article, pictures: dict[str, PictureTexts]) -> list[tuple[str, str]]:
+    """(part, text) in reading order: headline, subheadline, lead, then each block; a picture block
+    contributes its caption and alt text in the article's language."""
+    parts: list[tuple[str, str]] = [("headline", article.headline)]
+    if article.subheadline:
+        parts.append(("subheadline", article.subheadline))
+    parts.append(("lead", article.lead))
+    for block in article.blocks:
+        if block.kind == BlockKind.PICTURE and block.picture_id:
+            texts = pictures.get(block.picture_id, PictureTexts())
+            parts.append((picture_part(CAPTION, block.picture_id), texts.caption))
+            parts.append((picture_part(ALT, block.picture_id), texts.alt_text))
+        else:
+            parts.append((block.id, block.text))
+    return parts
+
+
+def segments_of(article: Article, pictures: dict[str, PictureTexts] | None = None) -> list[Segment]:
+    """Every translatable sentence of an article, addressed `<part>#<n>`, in reading order."""
+    segments: list[Segment] = []
+    for part, text in article_parts(article, pictures or {}):
+        for n, sentence in enumerate(segment(text, article.language)):
+            segments.append(
+                Segment(
+                    address=f"{part}#{n}",
+                    position=len(segments),
+                    part=part,
+                    source_text=sentence,
+                    source_hash=source_hash(sentence),
+                )
+            )
+    return segments
+
+
+def join_sentences(sentences: list[str], language: str) -> str:
+    return ("" if language in CJK else " ").join(sentence for sentence in sentences if sentence)
+
+
+def follow_source(current: list[Segment], fresh: list[Segment]) -> tuple[list[Segment], dict[str, str]]:
+    """The translation's segments after the source changed to `fresh`, and {old address: new address}.
+
+    Within each part, sentences are aligned on their text: unchanged sentences keep their target
+    and state wherever they moved; a changed sentence keeps its target but becomes stale,
+    remembering the source it was translated from; new sentences arrive empty; removed ones go.
+    Nothing else is touched.
+    """
+    by_part = {part: list(group) for part, group in groupby(current, key=lambda s: s.part)}
+    result: list[Segment] = []
+    moves: dict[str, str] = {}
+    for part, group in groupby(fresh, key=lambda s: s.part):
+        new_part = list(group)
+        old_part = by_part.get(part, [])
+        matcher = SequenceMatcher(
+            a=[s.source_hash for s in old_part], b=[s.source_hash for s in new_part], autojunk=False
+        )
+        for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+            for offset, incoming in enumerate(new_part[b1:b2]):
+                previous = old_part[a1 + offset] if tag in ("equal", "replace") and a1 + offset < a2 else None
+                merged = _carried(previous, incoming, changed=tag != "equal")
+                if previous is not None and previous.address != merged.address:
+                    moves[previous.address] = merged.address
+                result.append(replace(merged, position=len(result)))
+    return result, moves
+
+
+def _carried(previous: Segment | None, incoming: Segment, changed: bool) -> Segment:
+    if previous is None:
+        return incoming
+    if not changed:
+        return replace(
+            incoming,
+            target_text=previous.target_text,
+            state=previous.state,
+            origin=previous.origin,
+            stale_source=previous.stale_source,
+            updated_by=previous.updated_by,
+        )
+    if not previous.target_text:
+        return incoming  # nothing was translated yet: simply the new source
+    # The first source it was translated from stays, however many edits came since.
+    stale_source = previous.stale_source if previous.stale_source is not None else previous.source_text
+    if stale_source == incoming.source_text:
+        stale_source = None  # edited back to what was translated
+    state = SegmentState.DRAFT if previous.state == SegmentState.NEW else previous.state
+    return replace(
+        incoming,
+        target_text=previous.target_text,
+        state=state,
+        origin=previous.origin,
+        stale_source=stale_source,
+        updated_by=previous.updated_by,
+    )
