@@ -60,3 +60,59 @@ def test_review_needs_another_profile(cli, translation_id: str, store_path: Path
     assert (code, out) == (0, "draft\n")
     code, out, _ = cli("translation", "segments", translation_id, "--json")
     assert json.loads(out)[0]["comments"][0]["by"] == "Hoa"
+
+
+def test_xliff_round_trip_through_another_tool(cli, translation_id: str, store_path: Path, tmp_path: Path) -> None:
+    from lxml import etree
+
+    out = tmp_path / "t.xlf"
+    assert cli("translation", "export-xliff", translation_id, "--out", str(out)) == (0, f"{out}\n", "")
+    schema_root = Path(__file__).resolve().parents[1] / "data" / "xliff-2.1" / "xliff_core_2.0.xsd"
+    schema = etree.XMLSchema(etree.parse(str(schema_root)))
+    document = etree.parse(str(out))
+    assert schema.validate(document), schema.error_log
+
+    # Another CAT tool fills in the targets and marks them translated.
+    namespace = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
+    for segment in document.iterfind(".//x:segment", namespace):
+        source = segment.find("x:source", namespace).text
+        target = segment.find("x:target", namespace)
+        if target is None:
+            target = etree.SubElement(segment, "{urn:oasis:names:tc:xliff:document:2.0}target")
+        target.text = f"EN {source}"
+        segment.set("state", "translated")
+        segment.attrib.pop("subState", None)
+    document.write(str(out), xml_declaration=True, encoding="utf-8")
+
+    code, out_text, _ = cli("translation", "import-xliff", str(out))
+    assert code == 0 and out_text.startswith("3 segments updated")
+    code, out_text, _ = cli("translation", "segments", translation_id, "--json")
+    assert [s["target"] for s in json.loads(out_text)] == [
+        "EN Đà Nẵng quảng bá du lịch",
+        "EN Câu một.",
+        "EN Câu hai.",
+    ]
+
+
+def test_xliff_import_lists_every_mismatch_and_changes_nothing(cli, translation_id: str, tmp_path: Path) -> None:
+    out = tmp_path / "t.xlf"
+    cli("translation", "export-xliff", translation_id, "--out", str(out))
+    text = out.read_text(encoding="utf-8").replace("Câu hai.", "Câu hai đã đổi.").replace("lead_0", "lead_9")
+    out.write_text(text, encoding="utf-8")
+    code, out_text, _ = cli("translation", "import-xliff", str(out))
+    assert code == 1
+    assert "lead#9" in out_text or "lead_9" in out_text
+    assert "Câu hai đã đổi." in out_text
+    code, out_text, _ = cli("translation", "stats", translation_id, "--json")
+    assert json.loads(out_text)["by_state"]["new"]["segments"] == 3
+
+
+def test_hostile_xliff_is_refused(cli, tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xlf"
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="vi">&b;</xliff>',
+        encoding="utf-8",
+    )
+    code, _, err = cli("translation", "import-xliff", str(bomb))
+    assert code == 1 and "bomb.xlf" in err and "entit" in err.lower()

@@ -183,3 +183,42 @@ def test_comments_follow_their_sentence_when_the_paragraph_is_renumbered(service
     segments = {s.address: s for s in services.translations.segments(translation.id)}
     assert segments[f"{first.id}#0"].comments == ()
     assert [c.text for c in segments[f"{first.id}#1"].comments] == ["Kiểm tra tên riêng"]
+
+
+def test_bold_and_links_travel_as_tags_and_come_back_as_marks(services) -> None:
+    from workstation.model import Mark
+
+    text = "Đại sứ Nguyễn Văn A dự lễ khai mạc. Câu thứ hai."
+    article = services.editorial.create_article("vi", "Tin")
+    bold = Mark(text.index("Nguyễn"), text.index(" dự"), "bold")
+    link = Mark(text.index("lễ khai mạc"), text.index("."), "link", "https://vietnam.vn")
+    article = services.editorial.save(replace(article, blocks=[Block("b", text, marks=(bold, link))]))
+    translation = services.translations.create(article.id, "en")
+    segments = {s.address: s for s in services.translations.segments(translation.id)}
+    assert segments["b#0"].source_text == "Đại sứ <b1>Nguyễn Văn A</b1> dự <a2>lễ khai mạc</a2>."
+    assert segments["b#1"].source_text == "Câu thứ hai."
+
+    services.translations.save_segment(
+        translation.id, "b#0", "Ambassador <b1>Nguyen Van A</b1> attended <a2>the opening</a2>."
+    )
+    saved = services.translations.save_segment(translation.id, "b#1", "Second sentence.")
+    block = saved.blocks[0]
+    assert block.text == "Ambassador Nguyen Van A attended the opening. Second sentence."
+    assert block.marks == (
+        Mark(11, 23, "bold"),
+        Mark(33, 44, "link", "https://vietnam.vn"),
+    )
+    assert block.text[11:23] == "Nguyen Van A" and block.text[33:44] == "the opening"
+
+
+def test_tags_in_a_source_sentence_split_across_sentences() -> None:
+    from workstation.model import Mark
+    from workstation.translation.tags import strip_tags, tag_sentence, untag
+
+    text = "Một hai. Ba bốn."
+    mark = Mark(4, 11, "italic")  # "hai. Ba" spans the sentence break
+    first = tag_sentence(text, 0, 8, [mark])
+    second = tag_sentence(text, 9, 16, [mark])
+    assert (first.text, second.text) == ("Một <i1>hai.</i1>", "<i1>Ba</i1> bốn.")
+    assert strip_tags(first.text) == "Một hai."
+    assert untag("x <i1>y</i1> <b2>z") == ("x y z", (Mark(2, 3, "italic"),))

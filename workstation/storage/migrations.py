@@ -213,4 +213,37 @@ MIGRATIONS: list[str] = [
         source_version TEXT NOT NULL
     );
     """,
+    # 7: translation memory (filled in by the translation-memory work).
+    """
+    """,
+    # 8: glossary (filled in by the glossary work).
+    """
+    -- Glossary entries, one per source term and target term of a language pair. The keys are the terms
+    -- as matched (translation/glossary.py term_key: NFC, lower case, diacritics kept), so a lookup or a
+    -- duplicate check is an index search. An entry also serves the reverse pair, whose lookups search
+    -- the target columns (the second index).
+    CREATE TABLE glossary_entries (
+        id TEXT PRIMARY KEY,
+        station_id TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        source_language TEXT NOT NULL,
+        source_term TEXT NOT NULL,
+        source_key TEXT NOT NULL,
+        target_language TEXT NOT NULL,
+        target_term TEXT NOT NULL,
+        target_key TEXT NOT NULL,
+        forbidden TEXT NOT NULL DEFAULT '[]',
+        note TEXT NOT NULL DEFAULT '',
+        origin TEXT NOT NULL DEFAULT 'local',
+        CHECK (source_language <> target_language)
+    );
+    CREATE UNIQUE INDEX glossary_entries_pair
+        ON glossary_entries(source_language, target_language, source_key, target_key);
+    CREATE INDEX glossary_entries_reverse ON glossary_entries(target_language, source_language, target_key);
+    """,
+    # 9: QA acknowledgements (filled in by the QA work).
+    """
+    """,
 ]

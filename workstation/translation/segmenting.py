@@ -11,7 +11,8 @@ from difflib import SequenceMatcher
 from itertools import groupby
 
 from workstation.language.segment import segment
-from workstation.model import Article, BlockKind, Segment, SegmentState
+from workstation.model import Article, BlockKind, Mark, Segment, SegmentState
+from workstation.translation.tags import TaggedText, shift_marks, tag_sentence, untag
 
 CJK = {"zh", "ja", "ko"}
 CAPTION, ALT = "caption", "alt"
@@ -37,38 +38,81 @@ def split_picture_part(part: str) -> tuple[str, str] | None:
     return (kind, picture_id) if separator and kind in (CAPTION, ALT) else None
 
 
-def article_parts(article: Article, pictures: dict[str, PictureTexts]) -> list[tuple[str, str]]:
-    """(part, text) in reading order: headline, subheadline, lead, then each block; a picture block
-    contributes its caption and alt text in the article's language."""
-    parts: list[tuple[str, str]] = [("headline", article.headline)]
+def article_parts(article: Article, pictures: dict[str, PictureTexts]) -> list[tuple[str, str, tuple[Mark, ...]]]:
+    """(part, text, marks) in reading order: headline, subheadline, lead, then each block; a picture
+    block contributes its caption and alt text in the article's language."""
+    parts: list[tuple[str, str, tuple[Mark, ...]]] = [("headline", article.headline, ())]
     if article.subheadline:
-        parts.append(("subheadline", article.subheadline))
-    parts.append(("lead", article.lead))
+        parts.append(("subheadline", article.subheadline, ()))
+    parts.append(("lead", article.lead, ()))
     for block in article.blocks:
         if block.kind == BlockKind.PICTURE and block.picture_id:
             texts = pictures.get(block.picture_id, PictureTexts())
-            parts.append((picture_part(CAPTION, block.picture_id), texts.caption))
-            parts.append((picture_part(ALT, block.picture_id), texts.alt_text))
+            parts.append((picture_part(CAPTION, block.picture_id), texts.caption, ()))
+            parts.append((picture_part(ALT, block.picture_id), texts.alt_text, ()))
         else:
-            parts.append((block.id, block.text))
+            parts.append((block.id, block.text, block.marks))
     return parts
+
+
+def tagged_sentences(text: str, marks: tuple[Mark, ...], language: str) -> list[TaggedText]:
+    """The sentences of one part, each with its bold, italic and link runs as numbered tags."""
+    sentences = segment(text, language)
+    if not marks:
+        return [TaggedText(sentence, {}) for sentence in sentences]
+    tagged, cursor = [], 0
+    for sentence in sentences:
+        start = text.find(sentence, cursor)
+        if start < 0:  # the segmenter normalised spacing inside the sentence: no tags for it
+            tagged.append(TaggedText(sentence, {}))
+            continue
+        cursor = start + len(sentence)
+        tagged.append(tag_sentence(text, start, cursor, marks))
+    return tagged
 
 
 def segments_of(article: Article, pictures: dict[str, PictureTexts] | None = None) -> list[Segment]:
     """Every translatable sentence of an article, addressed `<part>#<n>`, in reading order."""
     segments: list[Segment] = []
-    for part, text in article_parts(article, pictures or {}):
-        for n, sentence in enumerate(segment(text, article.language)):
+    for part, text, marks in article_parts(article, pictures or {}):
+        for n, sentence in enumerate(tagged_sentences(text, marks, article.language)):
             segments.append(
                 Segment(
                     address=f"{part}#{n}",
                     position=len(segments),
                     part=part,
-                    source_text=sentence,
-                    source_hash=source_hash(sentence),
+                    source_text=sentence.text,
+                    source_hash=source_hash(sentence.text),
                 )
             )
     return segments
+
+
+def links_of(article: Article, part: str) -> list[dict[int, str]]:
+    """For each sentence of a block, its link tags' addresses (what a target's <aN> tags point to)."""
+    block = next((b for b in article.blocks if b.id == part), None)
+    if block is None or not any(mark.kind == "link" for mark in block.marks):
+        return []
+    return [sentence.links for sentence in tagged_sentences(block.text, block.marks, article.language)]
+
+
+def rebuilt_part(targets: list[str], links: list[dict[int, str]], language: str) -> tuple[str, tuple[Mark, ...]]:
+    """A translated part's text and marks, from its target sentences with their tags."""
+    separator = "" if language in CJK else " "
+    pieces: list[str] = []
+    marks: list[Mark] = []
+    length = 0
+    for index, target in enumerate(targets):
+        plain, sentence_marks = untag(target, links[index] if index < len(links) else {})
+        if not plain:
+            continue
+        if pieces:
+            pieces.append(separator)
+            length += len(separator)
+        marks.extend(shift_marks(sentence_marks, length))
+        pieces.append(plain)
+        length += len(plain)
+    return "".join(pieces), tuple(marks)
 
 
 def join_sentences(sentences: list[str], language: str) -> str:

@@ -32,12 +32,16 @@ from workstation.translation.segmenting import (
     PictureTexts,
     follow_source,
     join_sentences,
+    links_of,
+    rebuilt_part,
     segments_of,
     split_picture_part,
 )
+from workstation.translation.tags import strip_tags
 
 if TYPE_CHECKING:
     from workstation.editorial.picture_library import PictureLibrary
+    from workstation.translation.xliff import XliffSegment
 
 REVISION_WINDOW_SECONDS = 600.0
 CONFIRMED = frozenset({SegmentState.TRANSLATED, SegmentState.REVIEWED, SegmentState.FINAL})
@@ -321,6 +325,7 @@ class TranslationService:
             target_language=translation.language,
             segments=[_xliff_segment(item) for item in self.segments(translation_id)],
             title=source.headline,
+            part_labels=_part_labels(source),
         )
         return out
 
@@ -335,8 +340,10 @@ class TranslationService:
         problems = check_against(
             document,
             [_xliff_segment(item) for item in current],
-            translation.id,
-            (source.language, translation.language),
+            translation_id=translation.id,
+            source_language=source.language,
+            target_language=translation.language,
+            part_labels=_part_labels(source),
         )
         if problems:
             return XliffImport(translation, 0, problems)
@@ -351,10 +358,15 @@ class TranslationService:
                 state = SegmentState(incoming.state)
                 if state in CONFIRMED and not target:
                     state = SegmentState.NEW
-                if (target, state) == (existing.target_text, existing.state):
+                confirmed = state in CONFIRMED and not incoming.stale
+                if (target, state, existing.is_stale and not confirmed) == (
+                    existing.target_text,
+                    existing.state,
+                    existing.is_stale,
+                ):
                     continue
                 self._segments.update_target(
-                    translation.id, incoming.address, target, state, "xliff", now, profile.id, state in CONFIRMED
+                    translation.id, incoming.address, target, state, "xliff", now, profile.id, confirmed
                 )
                 changed += 1
             rebuilt = self._write_text(translation, self._segments.list(translation.id), now, reason="xliff import")
@@ -383,7 +395,11 @@ class TranslationService:
     def _write_text(self, translation: Article, segments: list[Segment], now: str, reason: str) -> Article:
         """The translation's fields rebuilt from its segments, as a new version with a revision."""
         with self._store.transaction() as connection:
-            rebuilt = replace(_rebuilt(translation, segments), version=translation.version + 1, updated_at=now)
+            rebuilt = replace(
+                _rebuilt(translation, segments, self.source_of(translation)),
+                version=translation.version + 1,
+                updated_at=now,
+            )
             self._articles.update(rebuilt)
             self._revisions.record(connection, rebuilt, self._people.current().id, reason, REVISION_WINDOW_SECONDS)
             self._write_picture_texts(translation, segments)
@@ -406,6 +422,21 @@ class TranslationService:
                 library.update_texts(picture_id, alt_texts=joined)
 
 
+def _part_labels(source: Article) -> dict[str, str]:
+    """Readable names for the parts, for XLIFF unit names and mismatch reports."""
+    labels: dict[str, str] = {}
+    counters: dict[str, int] = {}
+    for block in source.blocks:
+        kind = "picture" if block.kind == BlockKind.PICTURE else str(block.kind)
+        counters[kind] = counters.get(kind, 0) + 1
+        if block.kind == BlockKind.PICTURE and block.picture_id:
+            labels[f"{CAPTION}:{block.picture_id}"] = f"caption of picture {counters[kind]}"
+            labels[f"{ALT}:{block.picture_id}"] = f"alt text of picture {counters[kind]}"
+        else:
+            labels[block.id] = f"{kind} {counters[kind]}"
+    return labels
+
+
 def _skeleton(source: Article, translation: Article | None = None) -> list[Block]:
     """The translation's blocks: the source's structure (ids, kinds, pictures), texts kept where known."""
     texts = {block.id: block.text for block in translation.blocks} if translation else {}
@@ -415,27 +446,30 @@ def _skeleton(source: Article, translation: Article | None = None) -> list[Block
     ]
 
 
-def _rebuilt(translation: Article, segments: list[Segment]) -> Article:
+def _rebuilt(translation: Article, segments: list[Segment], source: Article) -> Article:
+    """The translation's text from its target segments: tags become marks, plain fields lose them."""
     by_part: dict[str, list[str]] = {}
     for item in segments:
         by_part.setdefault(item.part, []).append(item.target_text)
 
-    def text_of(part: str) -> str:
-        return join_sentences(by_part.get(part, []), translation.language)
+    def plain(part: str) -> str:
+        return strip_tags(join_sentences(by_part.get(part, []), translation.language))
 
+    blocks = []
+    for block in translation.blocks:
+        if block.kind == BlockKind.PICTURE:
+            blocks.append(block)
+            continue
+        targets = by_part.get(block.id, [])
+        links = links_of(source, block.id) if any("<a" in target for target in targets) else []
+        text, marks = rebuilt_part(targets, links, translation.language)
+        blocks.append(replace(block, text=text, marks=marks))
     return replace(
-        translation,
-        headline=text_of("headline"),
-        subheadline=text_of("subheadline"),
-        lead=text_of("lead"),
-        blocks=[
-            block if block.kind == BlockKind.PICTURE else replace(block, text=text_of(block.id))
-            for block in translation.blocks
-        ],
+        translation, headline=plain("headline"), subheadline=plain("subheadline"), lead=plain("lead"), blocks=blocks
     )
 
 
-def _xliff_segment(item: Segment):
+def _xliff_segment(item: Segment) -> XliffSegment:
     from workstation.translation.xliff import XliffSegment
 
     notes = tuple(
@@ -444,10 +478,9 @@ def _xliff_segment(item: Segment):
     )
     return XliffSegment(
         address=item.address,
-        part=item.part,
         source=item.source_text,
         target=item.target_text,
         state=item.state,
         notes=notes,
-        stale=item.is_stale,
+        stale_source=item.stale_source,
     )
