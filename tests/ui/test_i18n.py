@@ -202,6 +202,64 @@ def test_a_window_opened_in_vietnamese_shows_vietnamese(vietnamese, window) -> N
     assert translations.editor.title.text().startswith("Chọn một bản dịch")
 
 
+def test_the_article_editor_opened_in_vietnamese_shows_vietnamese(vietnamese, window) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QPushButton
+
+    services = window.services
+    article = services.editorial.create_article(
+        "vi", "Một hai ba", lead="Bốn năm.", paragraphs=["Sáu bảy tám chín mười."]
+    )
+    services.editorial.save(replace(article, headline="Một hai ba bốn"), reason="edit")
+    window.articles.model.reload()
+    window.articles.select(article.id)
+    editor = window.articles.editor
+    navigation = [window.navigation.item(row).text() for row in range(window.navigation.count())]
+    assert navigation == ["Bài viết", "Bản dịch", "Gói tin", "Đồng bộ", "Thuật ngữ & Bộ nhớ dịch"]
+    assert [editor.tabs.tabText(index) for index in range(editor.tabs.count())] == [
+        "Văn bản",
+        "Thông tin bài",
+        "Ảnh",
+        "Lịch sử",
+    ]
+    assert editor.findChild(QPushButton, "step_in_review").text() == "Gửi duyệt"
+    assert editor.state_label.text() == "<b>Bản nháp</b>"
+    assert editor.status.text() == "Phiên bản 2 · đã lưu"
+    assert window.counts_label.text() == "11 từ · 46 ký tự"
+    assert window.articles.model.index(0, 2).data() == "Bản nháp"
+
+    editor.tabs.setCurrentIndex(3)
+    assert editor.tabs.tabText(3) == "Lịch sử"
+    panel = editor.history_panel
+    panel.select_revisions(1)
+    shown = panel.diff.toPlainText()
+    assert "Phiên bản 1 → văn bản hiện tại" in shown
+    assert "Tít (đã sửa)" in shown
+    assert panel.revisions.item(0).text().endswith("chỉnh sửa")
+
+
+def test_the_revision_diff_is_english_unless_translated(in_language) -> None:
+    from workstation.editorial.revisions import FieldDiff, Piece, as_html, as_text
+    from workstation.ui.history_panel import diff_words
+
+    diffs = [
+        FieldDiff("Headline", "changed", (Piece("delete", "Cũ"), Piece("insert", "Mới"))),
+        FieldDiff("Paragraph 3", "added", (Piece("insert", "Đoạn."),), "Paragraph", 3),
+    ]
+    english = as_html(diffs)
+    assert as_html(diffs, diff_words) == english
+    assert (
+        "<b>Headline</b> <small>(changed)</small>" in english and "<b>Paragraph 3</b> <small>(added)</small>" in english
+    )
+    in_language("vi")
+    vietnamese = as_html(diffs, diff_words)
+    assert "<b>Tít</b> <small>(đã sửa)</small>" in vietnamese
+    assert "<b>Đoạn văn 3</b> <small>(thêm mới)</small>" in vietnamese
+    assert as_html([], diff_words) == "<p><i>Không có khác biệt.</i></p>"
+    assert as_text(diffs).splitlines()[1] == "Paragraph 3 (added): {+Đoạn.+}"
+
+
 def test_the_same_window_shows_english_by_default(window) -> None:
     window.show_section("Packages")
     assert window.packages.seal_button.text() == "Seal and queue for the portal"

@@ -31,7 +31,7 @@ def make_application() -> QApplication:
 def run(store_path: Path) -> int:
     app = make_application()
     from workstation.app import open_services
-    from workstation.storage.backup import hold_workspace_lock
+    from workstation.storage.workspace_lock import hold_workspace_lock
     from workstation.ui.i18n import default_ui_language, set_ui_language
     from workstation.ui.main_window import MainWindow
     from workstation.ui.preferences import apply_ui_language, system_ui_languages

@@ -126,10 +126,10 @@ class HistoryPanel(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(f"<b>{_('Revisions')}</b>"))
+        left_layout.addWidget(QLabel("<b>{}</b>".format(_("Revisions"))))
         left_layout.addWidget(self.revisions, 1)
         # TRANSLATORS: heading of the list of the article's state changes (submitted, cleared…).
-        left_layout.addWidget(QLabel(f"<b>{_('Workflow')}</b>"))
+        left_layout.addWidget(QLabel("<b>{}</b>".format(_("Workflow"))))
         left_layout.addWidget(self.states)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -175,7 +175,7 @@ class HistoryPanel(QWidget):
                 + (f" <i>({c.comment})</i>" if c.comment else "")
                 for c in reversed(changes)
             )
-            or f"<i>{_('Not yet submitted')}</i>"
+            or "<i>{}</i>".format(_("Not yet submitted"))
         )
         self.revisions.setCurrentRow(1 if len(self._revisions) > 1 else 0)
 
