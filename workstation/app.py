@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from workstation.storage.dictionary import StorePersonalDictionary
     from workstation.sync.client import PortalClient
     from workstation.sync.service import SyncService
+    from workstation.translation.glossary import Glossary
+    from workstation.translation.memory import TranslationMemory
+    from workstation.translation.qa_service import QaService
     from workstation.translation.service import TranslationService
 
 APP_NAME = "EditorialWorkstation"
@@ -70,7 +73,26 @@ class Services:
         from workstation.translation.service import TranslationService
 
         return TranslationService(
-            self.store, self.identity.station_id, self.clock, self.bus, self.people, pictures=lambda: self.pictures
+            self.store,
+            self.identity.station_id,
+            self.clock,
+            self.bus,
+            self.people,
+            pictures=lambda: self.pictures,
+            final_blockers=lambda translation_id: self.qa.problems(translation_id),
+        )
+
+    @cached_property
+    def qa(self) -> QaService:
+        from workstation.translation.qa_service import QaService
+
+        glossary = self.glossary
+        return QaService(
+            self.store,
+            self.clock,
+            self.translations,
+            self.people,
+            hits_for_pair=lambda source, target: lambda text: glossary.hits(text, source, target),
         )
 
     @cached_property
@@ -84,6 +106,18 @@ class Services:
         from workstation.sync.service import SyncService
 
         return SyncService(self.store, self.identity, portal_client, self.clock, self.bus)
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        from workstation.translation.glossary import Glossary
+
+        return Glossary(self.store, self.clock, self.identity.station_id)
+
+    @cached_property
+    def memory(self) -> TranslationMemory:
+        from workstation.translation.memory import TranslationMemory
+
+        return TranslationMemory(self.store, self.identity.station_id, self.clock)
 
     @cached_property
     def dictionary(self) -> StorePersonalDictionary:

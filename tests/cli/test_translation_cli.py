@@ -116,3 +116,33 @@ def test_hostile_xliff_is_refused(cli, tmp_path: Path) -> None:
     )
     code, _, err = cli("translation", "import-xliff", str(bomb))
     assert code == 1 and "bomb.xlf" in err and "entit" in err.lower()
+
+
+def test_qa_errors_block_final_until_fixed(cli, store_path: Path, tmp_path: Path) -> None:
+    from workstation.app import open_services
+
+    source = tmp_path / "so-lieu.txt"
+    source.write_text("Đà Nẵng đón khách\n\nHơn 3.000 khách tham dự.\n", encoding="utf-8")
+    article_id = cli("article", "import", str(source))[1].strip()
+    translation_id = cli("translation", "create", article_id, "--to", "en")[1].strip()
+    services = open_services(store_path)
+    try:
+        services.translations.save_segment(translation_id, "headline#0", "Da Nang welcomes visitors")
+        services.translations.save_segment(translation_id, "lead#0", "More than 3.000 visitors attended.")
+    finally:
+        services.close()
+    code, out, _ = cli("translation", "qa", translation_id, "--json")
+    report = json.loads(out)
+    assert code == 1 and report["errors"] == 1
+    assert report["issues"][0]["code"] == "number-format" and report["issues"][0]["address"] == "lead#0"
+
+    code, out, _ = cli("translation", "set-state", translation_id, "--state", "final")
+    assert code == 1 and "lead#0: number-format" in out
+
+    services = open_services(store_path)
+    try:
+        services.translations.save_segment(translation_id, "lead#0", "More than 3,000 visitors attended.")
+    finally:
+        services.close()
+    assert cli("translation", "qa", translation_id)[0] == 0
+    assert cli("translation", "set-state", translation_id, "--state", "final") == (0, "final\n", "")

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from workstation.cli import articles, commands, language, sync, translations, workspace
+from workstation.cli import articles, commands, glossary, language, memory, sync, translations, workspace
 from workstation.cli.context import CommandContext
 from workstation.errors import WorkstationError
 
@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     articles.register(subparsers)
     translations.register(subparsers)
+    memory.register(subparsers)
+    glossary.register(subparsers)
     commands.register(subparsers)
     language.register(subparsers)
     sync.register(subparsers)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.cli.context import CommandContext
+from workstation.cli.qa import register_qa
 from workstation.model import LANGUAGES, SegmentState
 
 
@@ -52,6 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer = commands.add_parser("import-xliff", help="take targets and states back from an XLIFF 2 file")
     importer.add_argument("file", type=Path, metavar="FILE.xlf")
     importer.set_defaults(handler=_import_xliff)
+
+    register_qa(commands)
 
 
 def _print_json(value: Any) -> None:

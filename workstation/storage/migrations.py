@@ -215,6 +215,39 @@ MIGRATIONS: list[str] = [
     """,
     # 7: translation memory (filled in by the translation-memory work).
     """
+    -- One row per unit (a source and a target sentence, inline tags kept), either direction usable.
+    -- source_hash/target_hash: 64-bit hash of the match key (tags, punctuation, case and spacing
+    -- folded away) for exact lookups. tm_search (rowid = tm_units.id) holds the candidate index:
+    -- one column per ordered language pair, "vi_en" holding the Vietnamese side of every unit that
+    -- pairs Vietnamese with English (either direction), as folded words, CJK characters and adjacent
+    -- pairs of them ("chuyen doi so chuyen_doi doi_so"). Contentless, without positions.
+    CREATE TABLE tm_units (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        station_id TEXT NOT NULL,
+        source_lang TEXT NOT NULL,
+        target_lang TEXT NOT NULL,
+        source_text TEXT NOT NULL,
+        target_text TEXT NOT NULL,
+        source_hash INTEGER NOT NULL,
+        target_hash INTEGER NOT NULL,
+        origin TEXT NOT NULL DEFAULT '',
+        created_by TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX tm_units_source ON tm_units(source_hash);
+    CREATE INDEX tm_units_target ON tm_units(target_hash);
+    CREATE INDEX tm_units_pair ON tm_units(source_lang, target_lang);
+    CREATE VIRTUAL TABLE tm_search USING fts5(
+        vi_en, vi_zh, vi_ja, vi_ko,
+        en_vi, en_zh, en_ja, en_ko,
+        zh_vi, zh_en, zh_ja, zh_ko,
+        ja_vi, ja_en, ja_zh, ja_ko,
+        ko_vi, ko_en, ko_zh, ko_ja,
+        content = '', detail = column, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+    );
     """,
     # 8: glossary (filled in by the glossary work).
     """
@@ -245,5 +278,18 @@ MIGRATIONS: list[str] = [
     """,
     # 9: QA acknowledgements (filled in by the QA work).
     """
+    -- A QA warning acknowledged with a reason, per translation, segment address and check code. The
+    -- fingerprint hashes the code with the segment's source and target as they were, so the
+    -- acknowledgement lapses (is ignored) once either text changes.
+    CREATE TABLE qa_acknowledgements (
+        translation_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        code TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        profile_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (translation_id, address, code)
+    );
     """,
 ]

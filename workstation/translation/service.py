@@ -91,7 +91,10 @@ class TranslationService:
         bus: ChangeBus,
         people: PeopleService,
         pictures: Callable[[], PictureLibrary] | None = None,
+        final_blockers: Callable[[str], list[str]] | None = None,
     ) -> None:
+        """`final_blockers(translation_id)` names what else keeps it from final (the QA errors)."""
+        self._final_blockers = final_blockers
         self._articles = ArticleRepository(store)
         self._segments = SegmentRepository(store)
         self._revisions = RevisionRepository(store)
@@ -297,6 +300,8 @@ class TranslationService:
                 problems.append(f"{item.address}: rejected by {item.comments[-1].profile_name}, not yet corrected")
             elif state == SegmentState.FINAL and item.state not in CONFIRMED:
                 problems.append(f"{item.address}: still {item.state}")
+        if not problems and state == SegmentState.FINAL and self._final_blockers is not None:
+            problems = self._final_blockers(translation_id)
         return problems
 
     def set_state(self, translation_id: str, state: str) -> list[str]:

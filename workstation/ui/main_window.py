@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())
         self.articles = self._view(0)
         assert isinstance(self.articles, ArticlesView)
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("counts")
         self.navigation = QListWidget()
         self.navigation.addItems([section_title(name) for name in self.SECTIONS])
         self.navigation.setFixedWidth(170)
@@ -142,8 +144,6 @@ class MainWindow(QMainWindow):
         self.outbox_label = QLabel()
         for label in (self.profile_label, self.store_label, self.connection_label, self.outbox_label):
             self.statusBar().addPermanentWidget(label)
-        self.counts_label = QLabel()
-        self.counts_label.setObjectName("counts")
         self.statusBar().addWidget(self.counts_label)
         self.articles.translation_started.connect(self.show_translation)
         self.articles.translation_opened.connect(self.show_translation)
@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         self.articles.flush()
         self._view(row)
         self.stack.setCurrentIndex(row)
+        self.counts_label.setVisible(row == 0)  # the counts are the open article's
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.articles.flush()

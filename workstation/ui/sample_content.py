@@ -76,3 +76,60 @@ def _stage_photo() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=88)
     return buffer.getvalue()
+
+
+STALE_SAMPLE_SOURCE = {
+    "language": "en",
+    "headline": "Vietnamese coffee finds new buyers in Europe",
+    "lead": "Exports of Vietnamese coffee to Europe rose by 12 percent in the first half of 2024. "
+    "Growers in the Central Highlands credit higher quality standards.",
+    "paragraphs": [
+        "The Embassy of Vietnam in Belgium hosted a tasting for importers in Brussels on 14 June. "
+        "More than 80 companies attended.",
+        "Robusta from Dak Lak and arabica from Lam Dong were the most sought-after varieties. "
+        "Several buyers signed letters of intent on the spot.",
+        "The trade office plans a second tasting in Hamburg in October.",
+    ],
+    "byline": "Minh Anh",
+    "dateline": "Brussels",
+}
+STALE_SAMPLE_TARGETS = [
+    ("Cà phê Việt Nam tìm được khách hàng mới tại châu Âu", SegmentState.TRANSLATED),
+    ("Xuất khẩu cà phê Việt Nam sang châu Âu tăng 12% trong sáu tháng đầu năm 2024.", SegmentState.TRANSLATED),
+    ("Người trồng cà phê ở Tây Nguyên cho rằng đó là nhờ tiêu chuẩn chất lượng cao hơn.", SegmentState.TRANSLATED),
+    (
+        "Đại sứ quán Việt Nam tại Bỉ tổ chức buổi giới thiệu cà phê cho các nhà nhập khẩu tại Brussels ngày 14/6.",
+        SegmentState.TRANSLATED,
+    ),
+    ("Hơn 80 doanh nghiệp đã tham dự.", SegmentState.TRANSLATED),
+    ("Robusta Đắk Lắk và arabica Lâm Đồng là những loại được quan tâm nhiều nhất.", SegmentState.DRAFT),
+]
+
+
+def load_stale_translation_sample(services: Services) -> Article:
+    """An English article translated into Vietnamese, then edited at the source (12 → 15 percent), so
+    one segment is stale; a reviewer has left a note on it and rejected another. Returns the translation."""
+    from workstation.model import Role
+
+    source = services.editorial.create_article(**STALE_SAMPLE_SOURCE)
+    translation = services.translations.create(source.id, "vi")
+    segments = services.translations.segments(translation.id)
+    for segment, (target, state) in zip(segments, STALE_SAMPLE_TARGETS, strict=False):
+        services.translations.save_segment(translation.id, segment.address, target, state)
+    services.editorial.save(replace(source, lead=source.lead.replace("rose by 12 percent", "rose by 15 percent")))
+    segments = services.translations.segments(translation.id)  # follows the edit: the first lead sentence is stale
+    translator = services.people.current()
+    reviewer = "Thu Hà"
+    if all(profile.name != reviewer for profile in services.people.all()):
+        services.people.create(reviewer, frozenset({Role.TRANSLATOR}))
+    services.people.act_as(reviewer)
+    try:
+        stale = next(segment for segment in segments if segment.is_stale)
+        services.translations.comment(translation.id, stale.address, "Bản gốc đã sửa số liệu: 15%, không phải 12%.")
+        attended = segments[4]
+        services.translations.review(
+            translation.id, attended.address, False, "“companies” nên dịch là “công ty”, như các bài trước."
+        )
+    finally:
+        services.people.act_as(translator.name)
+    return services.translations.get(translation.id)

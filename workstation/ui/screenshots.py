@@ -45,6 +45,7 @@ def render_screenshots(out_dir: Path) -> list[Path]:
                 ("search-cjk", lambda: _search(window, "文化")),
                 ("translation-vi-en", lambda: window.show_translation(english.id)),
                 ("translation-vi-zh", lambda: window.show_translation(chinese.id)),
+                ("translation-en-vi-stale", lambda: _show_stale_translation(window)),
                 ("packages", lambda: window.show_section("Packages")),
                 ("sync", lambda: window.show_section("Sync")),
                 ("glossary-memory", lambda: window.show_section("Glossary & Memory")),
@@ -94,6 +95,17 @@ def _show_article(window: MainWindow, article_id: str) -> None:
     window.articles.list.run_search()
     window.articles.model.reload()
     window.articles.select(article_id)
+
+
+def _show_stale_translation(window: MainWindow) -> None:
+    """An English article translated into Vietnamese, its stale segment selected (the source diff shows)."""
+    from workstation.ui.sample_content import load_stale_translation_sample
+
+    translation = load_stale_translation_sample(window.services)
+    window.show_translation(translation.id)
+    editor = window.translations.editor
+    stale = next(row for row in range(editor.model.rowCount()) if editor.model.segment(row).is_stale)
+    editor.go_to_row(stale, edit=False)
 
 
 def _settle(app: QApplication, seconds: float = 0.6) -> None:

@@ -1,38 +1,20 @@
-"""The side-by-side translation editor: source sentences left, editable targets right."""
+"""The Translations section: the list of translations (left) and the side-by-side editor (right).
+
+The list shows each translation's progress and stale count. They are computed off the UI thread
+for the rows the list has loaded, and pushed directly by the editor for the translation it edits,
+so neither opening the list nor confirming a segment waits for them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QPlainTextEdit,
-    QSplitter,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QShowEvent
+from PySide6.QtWidgets import QSplitter, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget
 
 from workstation.app import Services
-from workstation.language.spelling import SpellChecker, supports_spelling
-from workstation.model import LANGUAGES, Article, ArticleState, ArticleSummary, Changes, Segment, SegmentState
-from workstation.ui.fonts import font_for_language
+from workstation.model import ArticleState, ArticleSummary, Changes
 from workstation.ui.i18n import N_, _, format_datetime_local, ngettext, state_label
-from workstation.ui.operations import show_error
+from workstation.ui.operations import Operation, OperationCancelled, OperationContext, show_error
 from workstation.ui.paged_model import (
     Column,
     PagedTableModel,
@@ -40,264 +22,143 @@ from workstation.ui.paged_model import (
     reload_keeping_selection,
     select_record,
 )
-from workstation.ui.spelling import attach_spellchecker
+from workstation.ui.segment_model import Progress, SegmentModel, progress_of, progress_text
+from workstation.ui.translation_editor import TranslationEditor
+
+__all__ = ["SegmentModel", "TranslationEditor", "TranslationsView"]
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-
-PART_NAMES = {
-    "headline": N_("Headline"),
-    "subheadline": N_("Subheadline"),
-    # TRANSLATORS: the lead (standfirst) of an article, the paragraph under the headline.
-    "lead": N_("Lead"),
-}
-STATE_COLOURS = {
-    SegmentState.NEW: "#f3f3f3",
-    SegmentState.DRAFT: "#fff4d6",
-    SegmentState.TRANSLATED: "#e3f4e1",
-    SegmentState.REVIEWED: "#d9ecff",
-    SegmentState.FINAL: "#d4f0d0",
-}
+DIRECTION = 1  # the list's column that also shows the progress
+STATE, UPDATED = 2, 3
+PROGRESS_FILL = QColor("#d7efd3")
 
 
-class SegmentModel(QAbstractTableModel):
-    PART, SOURCE, TARGET, STATE = range(4)
-    HEADERS = (N_("Part"), N_("Source"), N_("Target"), N_("State"))
+def direction_text(row: ArticleSummary, progress: Progress | None) -> str:
+    """ "vi → en · 30 %", with " · 3 stale" when the source changed under some segments."""
+    text = f"{row.source_language} → {row.language}"
+    if progress is None or not progress.total:
+        return text
+    text += f" · {progress.percent} %"
+    if progress.stale:
+        text += " · " + ngettext("{n} stale", "{n} stale", progress.stale).format(n=progress.stale)
+    return text
 
-    saved = Signal()
+
+class TranslationListModel(PagedTableModel[ArticleSummary]):
+    """The paged list of translations, with each one's progress once known."""
 
     def __init__(self, services: Services) -> None:
-        super().__init__()
-        self._services = services
-        self.translation: Article | None = None
-        self.source_language = ""
-        self.segments: list[Segment] = []
-        self._paragraph_numbers: dict[str, int] = {}
+        self.progress: dict[str, Progress] = {}
+        columns: list[Column[ArticleSummary]] = [
+            Column(
+                N_("Article"),
+                lambda row: row.source_headline or _("(no headline)"),
+                lambda row: row.source_language or "",
+            ),
+            # TRANSLATORS: column of the translations list: source language → target language, and progress.
+            Column(N_("Direction"), lambda row: direction_text(row, self.progress.get(row.id))),
+            Column(N_("State"), lambda row: state_label(row.state)),
+            Column(N_("Updated"), lambda row: format_datetime_local(row.updated_at, "short")),
+        ]
+        super().__init__(
+            lambda limit, offset: services.editorial.summaries(limit, offset, translations=True),
+            columns,
+            key=lambda row: row.id,
+        )
 
-    def load(self, translation: Article, source_language: str) -> None:
-        self.beginResetModel()
-        self.translation = translation
-        self.source_language = source_language
-        self.segments = self._services.translations.segments(translation.id)
-        self._paragraph_numbers = {}
-        for item in self.segments:
-            if item.part not in PART_NAMES and item.part not in self._paragraph_numbers:
-                self._paragraph_numbers[item.part] = len(self._paragraph_numbers) + 1
-        self.endResetModel()
+    def ids(self) -> list[str]:
+        return [self.row(number).id for number in range(self.rowCount())]
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.segments)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.column() == self.TARGET:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def part_label(self, item: Segment) -> str:
-        name = PART_NAMES.get(item.part)
-        return _(name) if name else f"¶ {self._paragraph_numbers.get(item.part, '?')}"
+    def set_progress(self, updates: dict[str, Progress]) -> None:
+        self.progress.update(updates)
+        for number in range(self.rowCount()):
+            if self.row(number).id in updates:
+                index = self.index(number, DIRECTION)
+                self.dataChanged.emit(index, index)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or self.translation is None:
-            return None
-        item = self.segments[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole and column == self.STATE:
-            return state_label(item.state)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return (self.part_label(item), item.source_text, item.target_text, item.state)[column]
-        if role == Qt.ItemDataRole.FontRole and column in (self.SOURCE, self.TARGET):
-            return font_for_language(self.source_language if column == self.SOURCE else self.translation.language)
-        if role == Qt.ItemDataRole.BackgroundRole and column in (self.TARGET, self.STATE):
-            return QColor(STATE_COLOURS.get(SegmentState(item.state), "#ffffff"))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return item.address
-        return None
-
-    def setData(self, index: ModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or index.column() != self.TARGET or self.translation is None:
-            return False
-        item = self.segments[index.row()]
-        text = str(value).strip()
-        state = SegmentState.TRANSLATED if text else SegmentState.NEW
-        try:
-            self.translation = self._services.translations.save_segment(self.translation.id, item.address, text, state)
-        except Exception as error:
-            show_error(None, _("The segment could not be saved"), error)
-            return False
-        item.target_text, item.state, item.origin = text, state, "human"
-        self.dataChanged.emit(self.index(index.row(), self.TARGET), self.index(index.row(), self.STATE))
-        self.saved.emit()
-        return True
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(self.HEADERS[section])
-        return None
-
-    def progress(self) -> tuple[int, int]:
-        done = sum(1 for item in self.segments if item.state != SegmentState.NEW)
-        return done, len(self.segments)
+        if index.isValid() and index.column() == 0 and role == Qt.ItemDataRole.ToolTipRole:
+            row = self.row(index.row())
+            updated = format_datetime_local(row.updated_at, "short")
+            return f"{row.source_headline or ''}\n{state_label(row.state)} · {updated}"
+        if index.isValid() and index.column() == DIRECTION and role == Qt.ItemDataRole.ToolTipRole:
+            progress = self.progress.get(self.row(index.row()).id)
+            return progress_text(progress) if progress else None
+        if index.isValid() and index.column() == DIRECTION and role == Qt.ItemDataRole.UserRole:
+            return self.progress.get(self.row(index.row()).id)
+        return super().data(index, role)
 
 
-class TargetDelegate(QStyledItemDelegate):
-    """A multi-line target editor: Ctrl+Enter confirms and moves to the next segment, Esc cancels."""
+class ProgressDelegate(QStyledItemDelegate):
+    """The direction cell filled from the left as far as the translation is confirmed."""
 
-    confirm_and_next = Signal(QModelIndex)
-
-    def __init__(self, checker_for_target: Callable[[], SpellChecker | None], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._checker_for_target = checker_for_target
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> QWidget:
-        editor = QPlainTextEdit(parent)
-        editor.setFont(index.data(Qt.ItemDataRole.FontRole) or editor.font())
-        checker = self._checker_for_target()
-        if checker is not None:
-            attach_spellchecker(editor, checker)
-        editor.setTabChangesFocus(True)
-        editor.installEventFilter(self)
-        editor.setProperty("segment_row", index.row())
-        return editor
-
-    def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
-        assert isinstance(editor, QPlainTextEdit)
-        editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
-        editor.moveCursor(editor.textCursor().MoveOperation.End)
-
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: ModelIndex) -> None:
-        assert isinstance(editor, QPlainTextEdit)
-        model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if isinstance(watched, QPlainTextEdit) and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier
-            ):
-                self.commitData.emit(watched)
-                self.closeEditor.emit(watched, QStyledItemDelegate.EndEditHint.NoHint)
-                self.confirm_and_next.emit(QModelIndex())
-                return True
-        return super().eventFilter(watched, event)
-
-
-class TranslationEditor(QWidget):
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.title = QLabel(_("Choose a translation on the left, or start one from an article."))
-        self.title.setWordWrap(True)
-        self.title.setObjectName("translationTitle")
-        self.progress = QLabel("")
-        self.model = SegmentModel(services)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(
-            QTableView.EditTrigger.DoubleClicked
-            | QTableView.EditTrigger.EditKeyPressed
-            | QTableView.EditTrigger.AnyKeyPressed
-        )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(SegmentModel.PART, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(SegmentModel.SOURCE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(SegmentModel.TARGET, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(SegmentModel.STATE, QHeaderView.ResizeMode.ResizeToContents)
-        self.delegate = TargetDelegate(self._target_checker, self.table)
-        self.table.setItemDelegateForColumn(SegmentModel.TARGET, self.delegate)
-        self.delegate.confirm_and_next.connect(lambda _index: self.edit_next())
-        self.model.saved.connect(self._update_progress)
-        self.model.modelReset.connect(self._after_reset)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.table)
-
-    def open(self, translation_id: str) -> None:
-        translation = self._services.translations.get(translation_id)
-        source = self._services.editorial.get(translation.translated_from or "")
-        self.model.load(translation, source.language)
-        self.title.setText(
-            f"<b>{source.headline}</b><br>{LANGUAGES[source.language]} → {LANGUAGES[translation.language]}"
-        )
-        self.title.setFont(font_for_language(source.language))
-
-    def _target_checker(self) -> SpellChecker | None:
-        translation = self.model.translation
-        if translation is None or not supports_spelling(translation.language):
-            return None
-        return SpellChecker(translation.language, personal=self._services.dictionary)
-
-    def edit_row(self, row: int) -> None:
-        index = self.model.index(row, SegmentModel.TARGET)
-        self.table.setCurrentIndex(index)
-        self.table.edit(index)
-
-    def edit_next(self) -> None:
-        row = self.table.currentIndex().row() + 1
-        if row < self.model.rowCount():
-            self.edit_row(row)
-
-    def _after_reset(self) -> None:
-        self.table.resizeRowsToContents()
-        self._update_progress()
-
-    def _update_progress(self) -> None:
-        done, total = self.model.progress()
-        self.progress.setText(
-            ngettext("{done} of {total} segment translated", "{done} of {total} segments translated", total).format(
-                done=done, total=total
-            )
-            if total
-            else ""
-        )
-        self.table.resizeRowsToContents()
-
-
-TRANSLATION_COLUMNS: list[Column[ArticleSummary]] = [
-    Column(N_("Article"), lambda row: row.source_headline or _("(no headline)"), lambda row: row.source_language or ""),
-    # TRANSLATORS: column of the translations list: source language → target language.
-    Column(N_("Direction"), lambda row: f"{row.source_language} → {row.language}"),
-    Column(N_("State"), lambda row: state_label(row.state)),
-    Column(N_("Updated"), lambda row: format_datetime_local(row.updated_at, "short")),
-]
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        progress = index.data(Qt.ItemDataRole.UserRole)
+        if isinstance(progress, Progress) and progress.total:
+            rect = QRect(option.rect)
+            rect.setWidth(rect.width() * progress.confirmed // progress.total)
+            painter.fillRect(rect.adjusted(0, 2, 0, -2), PROGRESS_FILL)
+            if progress.stale:
+                painter.fillRect(
+                    QRect(option.rect.right() - 3, option.rect.top() + 2, 3, option.rect.height() - 4),
+                    QColor("#f08c00"),
+                )
+        super().paint(painter, option, index)
 
 
 def _column_samples() -> list[str]:
     """Texts as wide as the columns after the first usually get, in the current UI language."""
     widest_state = max((state_label(state) for state in ArticleState), key=len)
-    return ["vi → en", widest_state, format_datetime_local("2026-12-28T23:59:00Z", "short")]
+    stale = ngettext("{n} stale", "{n} stale", 12).format(n=12)
+    return [f"vi → en · 100 % · {stale}", widest_state, format_datetime_local("2026-12-28T23:59:00Z", "short")]
+
+
+def _progress_of_all(services: Services, ids: list[str], context: OperationContext) -> dict[str, Progress]:
+    """Runs on a worker: each translation's segments (following source edits, as opening it would)."""
+    found: dict[str, Progress] = {}
+    for translation_id in ids:
+        if context.cancelled():
+            raise OperationCancelled()
+        try:
+            found[translation_id] = progress_of(services.translations.segments(translation_id))
+        except Exception:  # a translation removed meanwhile: its row goes with the next reload
+            continue
+    return found
 
 
 class TranslationsView(QWidget):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self.model = PagedTableModel(
-            lambda limit, offset: services.editorial.summaries(limit, offset, translations=True),
-            TRANSLATION_COLUMNS,
-            key=lambda row: row.id,
-        )
+        self.model = TranslationListModel(services)
         self.list = record_table(self.model, _column_samples())
+        self.list.setItemDelegateForColumn(DIRECTION, ProgressDelegate(self.list))
+        # The list is newest first, and a translation's progress says more than its workflow state
+        # (both stay in the article's tooltip): the room goes to the headline and the progress.
+        self.list.hideColumn(STATE)
+        self.list.hideColumn(UPDATED)
         self.list.selectionModel().currentRowChanged.connect(self._open_row)
         self.editor = TranslationEditor(services)
+        self.editor.progress_changed.connect(lambda tid, progress: self.model.set_progress({tid: progress}))
+        self.editor.open_requested.connect(self.open)
         splitter = QSplitter()
         splitter.addWidget(self.list)
         splitter.addWidget(self.editor)
-        splitter.setSizes([380, 900])
+        splitter.setSizes([360, 1000])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        self.progress_operation: Operation | None = None
+        self._progress_wanted = False
+        self._progress_timer = QTimer(self, singleShot=True, interval=300)
+        self._progress_timer.timeout.connect(self.refresh_progress)
+        self.model.rowsInserted.connect(lambda *_args: self._progress_timer.start())
         self.model.reload()
 
     def reload(self) -> None:
         translation = self.editor.model.translation
         reload_keeping_selection(self.list, translation.id if translation else None)
+        self.editor.check_outside_changes()
+        self._progress_timer.start()
 
     def open(self, translation_id: str) -> None:
         self.reload()
@@ -309,10 +170,45 @@ class TranslationsView(QWidget):
             self._open(translation_id)
 
     def on_changes(self, changes: Changes) -> None:
-        # Segment saves (translations only) come from this view's own editor and leave the list as it is;
-        # new translations and edited source headlines (articles) change it.
+        # Segment saves come from this view's own editor, which has them already; a source edit
+        # (articles) may make segments stale, and new translations join the list.
         if changes.articles:
             self.reload()
+        elif changes.translations:
+            self.editor.check_outside_changes()
+
+    def refresh_progress(self) -> Operation | None:
+        """Compute the progress of every loaded row on a worker; one computation at a time."""
+        if not self.isVisible():
+            self._progress_wanted = True  # done when the view is shown
+            return None
+        if self.progress_operation is not None:
+            self._progress_wanted = True
+            return self.progress_operation
+        self._progress_wanted = False
+        ids = self.model.ids()
+        if not ids:
+            return None
+        services = self._services
+        operation = Operation(
+            self,
+            lambda context: _progress_of_all(services, ids, context),
+            on_success=self.model.set_progress,
+            on_failure=lambda _error: None,  # the list simply shows no progress for those rows
+        )
+        operation.finished.connect(self._progress_finished)
+        self.progress_operation = operation
+        return operation
+
+    def _progress_finished(self) -> None:
+        self.progress_operation = None
+        if self._progress_wanted:
+            self._progress_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._progress_wanted:
+            self._progress_timer.start()
 
     def _open_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
