@@ -80,6 +80,7 @@ class Services:
             self.people,
             pictures=lambda: self.pictures,
             final_blockers=lambda translation_id: self.qa.problems(translation_id),
+            memory=lambda: self.memory,
         )
 
     @cached_property

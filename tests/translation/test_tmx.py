@@ -140,8 +140,11 @@ def test_a_tmx_written_by_translate_toolkit_is_read() -> None:
 
 def test_omegat_style_file_with_tags_as_text_and_regional_codes() -> None:
     data = _tmx(
-        _tu(("EN-US", "The &lt;b0&gt;embassy&lt;/b0&gt; opened."), ("vi-VN", "Đại sứ quán &lt;b0&gt;khai trương&lt;/b0&gt;."),
-            attributes='changedate="20250110T101112Z" changeid="an" creationdate="20250109T000000Z" creationid="an"'),
+        _tu(
+            ("EN-US", "The &lt;b0&gt;embassy&lt;/b0&gt; opened."),
+            ("vi-VN", "Đại sứ quán &lt;b0&gt;khai trương&lt;/b0&gt;."),
+            attributes='changedate="20250110T101112Z" changeid="an" creationdate="20250109T000000Z" creationid="an"',
+        ),
         header='srclang="EN-US"',
         tool="OmegaT",
     )  # fmt: skip
@@ -154,10 +157,13 @@ def test_omegat_style_file_with_tags_as_text_and_regional_codes() -> None:
 
 
 def test_other_tools_codes_are_dropped_and_highlighted_text_kept() -> None:
-    seg = 'Press <bpt i="1" x="1">{1}</bpt>OK<ept i="1">{/1}</ept><ph x="2">&lt;br/&gt;</ph> <hi type="x">now</hi><ut>x</ut>'
+    seg = (
+        'Press <bpt i="1" x="1">{1}</bpt>OK<ept i="1">{/1}</ept><ph x="2">&lt;br/&gt;</ph> '
+        '<hi type="x">now</hi><ut>x</ut>'
+    )
     (unit,) = parse_tmx(_tmx(_tu(("en", seg), ("vi", "Bấm OK ngay")))).units
     assert unit.source == "Press OK now"
-    code_with_sub = 'A <ph>&lt;b1&gt;<sub>footnote</sub></ph>b'
+    code_with_sub = "A <ph>&lt;b1&gt;<sub>footnote</sub></ph>b"
     (unit,) = parse_tmx(_tmx(_tu(("en", code_with_sub), ("vi", "x")))).units
     assert unit.source == "A <b1>b"
 
@@ -209,9 +215,7 @@ def test_internal_subsets_are_refused(doctype: str, message: str) -> None:
 
 
 def test_billion_laughs_is_refused_quickly() -> None:
-    entities = '<!ENTITY l0 "lollollollol">' + "".join(
-        f'<!ENTITY l{n} "{("&l%d;" % (n - 1)) * 10}">' for n in range(1, 10)
-    )
+    entities = '<!ENTITY l0 "lollollollol">' + "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
     data = _tmx(_tu(("en", "&l9;"), ("vi", "x")), doctype=f"<!DOCTYPE tmx [{entities}]>")
     with pytest.raises(BadInput, match="declares entities"):
         parse_tmx(data, "laughs.tmx")
@@ -254,3 +258,61 @@ def test_tmx_dates() -> None:
     assert our_timestamp("20260102T030405Z") == "2026-01-02T03:04:05.000Z"
     assert our_timestamp("2026-01-02T03:04:05Z") == "2026-01-02T03:04:05.000Z"
     assert our_timestamp("20261302T030405Z") == "" and our_timestamp(None) == "" and our_timestamp("soon") == ""
+
+
+# The element and attribute declarations of the TMX 1.4b DTD ("tmx14.dtd", LISA OSCAR), enough to
+# validate what we write (its comments and the SGML compatibility entities left out).
+TMX14_DTD = """
+<!ENTITY % segtypes "block|paragraph|sentence|phrase">
+<!ELEMENT tmx (header, body)>
+<!ATTLIST tmx version CDATA #FIXED "1.4">
+<!ELEMENT header (note|prop|ude)*>
+<!ATTLIST header creationtool CDATA #REQUIRED creationtoolversion CDATA #REQUIRED segtype (%segtypes;) #REQUIRED
+  o-tmf CDATA #REQUIRED adminlang CDATA #REQUIRED srclang CDATA #REQUIRED datatype CDATA #REQUIRED
+  o-encoding CDATA #IMPLIED creationdate CDATA #IMPLIED creationid CDATA #IMPLIED changedate CDATA #IMPLIED
+  changeid CDATA #IMPLIED>
+<!ELEMENT body (tu*)>
+<!ELEMENT note (#PCDATA)>
+<!ATTLIST note o-encoding CDATA #IMPLIED xml:lang CDATA #IMPLIED lang CDATA #IMPLIED>
+<!ELEMENT ude (map+)>
+<!ATTLIST ude name CDATA #REQUIRED base CDATA #IMPLIED>
+<!ELEMENT map EMPTY>
+<!ATTLIST map unicode CDATA #REQUIRED code CDATA #IMPLIED ent CDATA #IMPLIED subst CDATA #IMPLIED>
+<!ELEMENT prop (#PCDATA)>
+<!ATTLIST prop type CDATA #REQUIRED xml:lang CDATA #IMPLIED o-encoding CDATA #IMPLIED lang CDATA #IMPLIED>
+<!ELEMENT tu ((note|prop)*, tuv+)>
+<!ATTLIST tu tuid CDATA #IMPLIED o-encoding CDATA #IMPLIED datatype CDATA #IMPLIED usagecount CDATA #IMPLIED
+  lastusagedate CDATA #IMPLIED creationtool CDATA #IMPLIED creationtoolversion CDATA #IMPLIED
+  creationdate CDATA #IMPLIED creationid CDATA #IMPLIED changedate CDATA #IMPLIED segtype (%segtypes;) #IMPLIED
+  changeid CDATA #IMPLIED o-tmf CDATA #IMPLIED srclang CDATA #IMPLIED>
+<!ELEMENT tuv ((note|prop)*, seg)>
+<!ATTLIST tuv xml:lang CDATA #REQUIRED o-encoding CDATA #IMPLIED datatype CDATA #IMPLIED usagecount CDATA #IMPLIED
+  lastusagedate CDATA #IMPLIED creationtool CDATA #IMPLIED creationtoolversion CDATA #IMPLIED
+  creationdate CDATA #IMPLIED creationid CDATA #IMPLIED changedate CDATA #IMPLIED o-tmf CDATA #IMPLIED
+  changeid CDATA #IMPLIED lang CDATA #IMPLIED>
+<!ELEMENT seg (#PCDATA|bpt|ept|ph|it|hi|ut)*>
+<!ELEMENT bpt (#PCDATA|sub)*>
+<!ATTLIST bpt i CDATA #REQUIRED x CDATA #IMPLIED type CDATA #IMPLIED>
+<!ELEMENT ept (#PCDATA|sub)*>
+<!ATTLIST ept i CDATA #REQUIRED>
+<!ELEMENT sub (#PCDATA|bpt|ept|it|ph|hi|ut)*>
+<!ATTLIST sub datatype CDATA #IMPLIED type CDATA #IMPLIED>
+<!ELEMENT it (#PCDATA|sub)*>
+<!ATTLIST it pos (begin|end) #REQUIRED x CDATA #IMPLIED type CDATA #IMPLIED>
+<!ELEMENT ph (#PCDATA|sub)*>
+<!ATTLIST ph x CDATA #IMPLIED assoc CDATA #IMPLIED type CDATA #IMPLIED>
+<!ELEMENT hi (#PCDATA|bpt|ept|it|ph|hi|ut)*>
+<!ATTLIST hi x CDATA #IMPLIED type CDATA #IMPLIED>
+<!ELEMENT ut (#PCDATA|sub)*>
+<!ATTLIST ut x CDATA #IMPLIED>
+"""
+
+
+@pytest.mark.parametrize("source_lang", ["vi", None])
+def test_what_we_write_is_valid_against_the_tmx_14_dtd(source_lang: str | None) -> None:
+    import io
+
+    dtd = etree.DTD(io.StringIO(TMX14_DTD))
+    units = UNITS if source_lang is None else [u for u in UNITS if u.source_lang == "vi"]
+    document = etree.fromstring(render_tmx(units, source_lang))
+    assert dtd.validate(document), dtd.error_log.filter_from_errors()

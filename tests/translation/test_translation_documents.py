@@ -222,3 +222,27 @@ def test_tags_in_a_source_sentence_split_across_sentences() -> None:
     assert (first.text, second.text) == ("Một <i1>hai.</i1>", "<i1>Ba</i1> bốn.")
     assert strip_tags(first.text) == "Một hai."
     assert untag("x <i1>y</i1> <b2>z") == ("x y z", (Mark(2, 3, "italic"),))
+
+
+def test_confirmed_segments_feed_the_memory_and_fill_repetitions(services) -> None:
+    article = services.editorial.create_article(
+        "vi", "Tin", lead="Xin chào các bạn.", paragraphs=["Nội dung.", "Xin chào các bạn."]
+    )
+    translation = services.translations.create(article.id, "en")
+    services.translations.save_segment(translation.id, "lead#0", "Hello, friends.")
+    segments = {s.address: s for s in services.translations.segments(translation.id)}
+    repeat = segments[f"{article.blocks[1].id}#0"]
+    assert (repeat.target_text, repeat.origin, repeat.state) == ("Hello, friends.", "propagated", "translated")
+    matches = services.memory.lookup("vi", "en", "Xin chào các bạn.")
+    assert matches[0].score == 100 and matches[0].target == "Hello, friends."
+    # A draft is not confirmed: it stays out of the memory.
+    services.translations.save_segment(translation.id, "headline#0", "News", SegmentState.DRAFT)
+    assert not services.memory.lookup("vi", "en", "Tin", minimum=100)
+
+
+def test_propagation_can_be_switched_off(services) -> None:
+    services.memory.set_autopropagate(False)
+    article = services.editorial.create_article("vi", "Tin", lead="Một câu.", paragraphs=["Một câu."])
+    translation = services.translations.create(article.id, "en")
+    services.translations.save_segment(translation.id, "lead#0", "One sentence.")
+    assert services.translations._segment(translation.id, f"{article.blocks[0].id}#0").target_text == ""

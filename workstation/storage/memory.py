@@ -151,14 +151,14 @@ class MemoryRepository:
         )
         return row["n"] if row else 0
 
-    def postings(self, column_name: str, token: str) -> list[int]:
-        """The ids of the units holding ``token`` in the column."""
+    def postings(self, column_name: str, token: str) -> list[str]:
+        """The ids of the units holding ``token`` in the column, as text (most are only counted)."""
         # One row of text instead of thousands of rows: far less work in Python.
         row = self._store.query_one(
             "SELECT group_concat(rowid) AS ids FROM tm_search WHERE tm_search MATCH ?",
             (_match([column_name], [token], "AND"),),
         )
-        return [int(unit_id) for unit_id in row["ids"].split(",")] if row and row["ids"] else []
+        return row["ids"].split(",") if row and row["ids"] else []
 
     def containing_all(
         self, columns: Sequence[str], tokens: Sequence[str], limit: int, below: int | None = None
@@ -166,9 +166,9 @@ class MemoryRepository:
         """Ids of units holding every token in one of ``columns``, newest first, under id ``below``."""
         if not tokens or not columns:
             return []
+        match = _match(columns, tokens, "AND")
         bound = "AND rowid < ? " if below is not None else ""
-        params: tuple = (_match(columns, tokens, "AND"), below, limit) if below is not None else (
-            _match(columns, tokens, "AND"), limit)  # fmt: skip
+        params: tuple = (match, below, limit) if below is not None else (match, limit)
         rows = self._store.query(
             f"SELECT rowid AS id FROM tm_search WHERE tm_search MATCH ? {bound}ORDER BY rowid DESC LIMIT ?", params
         )

@@ -31,24 +31,27 @@ Finding candidates
 Exact and formatting matches come from an index lookup on the hash of the match key. Fuzzy candidates
 come from the store's ``tm_search`` index (see ``storage/memory.py``), which holds each unit's text
 folded as the article search folds it (marks stripped, lower case, ``đ``→``d``, each CJK character a
-token) as words and adjacent word pairs ("chuyen", "doi", "chuyen_doi"). For a lookup, each distinct
-word and pair of the query is counted in the index (up to ``DF_CAP``); the rarest ones, within a budget
-of ``POSTINGS_BUDGET`` index entries, vote for the units holding them (each vote weighted by rarity),
-and the ``CANDIDATES`` units with the most votes, plus the newest units holding every one of the
-query's common word pairs, are scored with rapidfuzz. A unit sharing only very common words with the
-query can be missed when it is not the newest of them; bench/bench_memory.py measures how often the
-best match differs from a scan of the whole memory.
+token) as words and adjacent word pairs ("chuyen", "doi", "chuyen_doi"): a pair is far more selective
+than a Vietnamese syllable or a CJK character alone. For a lookup, each distinct word and pair of the
+query is counted in the index, up to ``DF_CAP`` units (the counts of common ones are kept for the
+session); the rarest, at most ``MAX_VOTERS`` of them and ``POSTINGS_BUDGET`` index entries in all, each
+give a vote to every unit holding them, and the ``CANDIDATES`` units with the most votes are scored
+with rapidfuzz, together with the ``COMMON_CANDIDATES`` newest units holding every one of the query's
+common pairs (boilerplate sentences made only of common words). So the work per lookup is bounded
+whatever the size of the memory. A unit sharing little with the query but common words can be missed
+while a better-voted one is found instead; bench/bench_memory.py measures how often the best match
+differs from a scan of the whole memory (for near-duplicates of stored sentences, almost never).
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
 from pathlib import Path
@@ -66,7 +69,7 @@ from workstation.model import LANGUAGES, Profile, Segment
 from workstation.storage.memory import MemoryRepository, NewUnit, UnitRow, column
 from workstation.storage.store import Store
 from workstation.translation.tags import strip_tags
-from workstation.translation.tmx import TmUnit, read_tmx, write_tmx
+from workstation.translation.tmx import TmUnit, TmxReader, write_tmx
 
 AUTOPROPAGATE_SETTING = "tm_autopropagate"
 PORTAL = "portal"
@@ -74,7 +77,7 @@ TMX_ORIGIN = "tmx:"
 
 CANDIDATES = 200
 """Units scored with rapidfuzz per lookup, at most."""
-DF_CAP = 20_000
+DF_CAP = 10_000
 """Words or pairs held by more units than this are too common to vote."""
 POSTINGS_BUDGET = 40_000
 """Index entries read per lookup for the votes, at most."""
@@ -82,6 +85,7 @@ MAX_VOTERS = 24
 MAX_PROBED = 64
 """Distinct words and pairs of a query counted in the index, at most (long paragraphs)."""
 COMMON_CANDIDATES = 50
+MERGE_BATCH = 2_000
 CONCORDANCE_BATCH = 500
 CONCORDANCE_SCAN = 10_000
 
@@ -216,22 +220,25 @@ class TranslationMemory:
         source, target = _checked(source_lang, target_lang, source, target)
         now = timestamp(self._clock())
         with self._store.transaction():
-            existing = self._units.find_same(source_lang, target_lang, source, target, key_hash(source))
+            source_hash = key_hash(source)
+            existing = self._units.find_same(source_lang, target_lang, source, target, source_hash)
             if existing is not None:
                 self._units.touch(existing[0], now)
                 return existing[1]
-            unit = self._new_unit(source_lang, target_lang, source, target, origin, profile.name if profile else "")
-            self._units.insert([_with_dates(unit, now, now)])
+            creator = profile.name if profile else ""
+            unit = self._new_unit(source_lang, target_lang, source, target, source_hash, origin, creator, now, now)
+            self._units.insert([unit])
         return unit.uid
 
     def merge(self, units: Iterable[TmUnit], origin: str = PORTAL) -> MergeResult:
-        """Add units from elsewhere (the portal, a TMX file) in one transaction. Units the memory holds
-        already, in either direction, are left as they are: nothing local is overwritten or deleted,
-        and merging the same units again adds nothing."""
+        """Add units from elsewhere (the portal, a TMX file) in one transaction, consuming ``units`` as
+        it goes (a failure while reading them rolls everything back). Units the memory holds already, in
+        either direction, are left as they are: nothing local is overwritten or deleted, and merging
+        the same units again adds nothing."""
         now = timestamp(self._clock())
         fresh: list[NewUnit] = []
-        seen: set[tuple[str, str, str, str]] = set()
-        known = skipped = 0
+        pending: set[tuple[str, str, str, str]] = set()  # identities in ``fresh``, not yet in the store
+        added = known = skipped = 0
         with self._store.transaction():
             for unit in units:
                 try:
@@ -240,23 +247,34 @@ class TranslationMemory:
                     skipped += 1
                     continue
                 identity = _identity(unit.source_lang, unit.target_lang, source, target)
-                if identity in seen or self._units.find_same(
-                    unit.source_lang, unit.target_lang, source, target, key_hash(source)
+                source_hash = key_hash(source)
+                if identity in pending or self._units.find_same(
+                    unit.source_lang, unit.target_lang, source, target, source_hash
                 ):
                     known += 1
                     continue
-                seen.add(identity)
-                new = self._new_unit(unit.source_lang, unit.target_lang, source, target, origin, unit.created_by)
+                pending.add(identity)
                 created = unit.created_at or unit.changed_at or now
-                fresh.append(_with_dates(new, created, unit.changed_at or created))
+                changed = unit.changed_at or created
+                languages = (unit.source_lang, unit.target_lang)
+                fresh.append(
+                    self._new_unit(*languages, source, target, source_hash, origin, unit.created_by, created, changed)
+                )
+                if len(fresh) == MERGE_BATCH:  # inserted as it goes, so memory holds one batch
+                    self._units.insert(fresh)
+                    added += len(fresh)
+                    fresh, pending = [], set()
             self._units.insert(fresh)
-        return MergeResult(len(fresh), known, skipped)
+            added += len(fresh)
+        self._common.clear()
+        return MergeResult(added, known, skipped)
 
     def remove(self, unit_id: str) -> None:
         unit = self._units.by_uid(unit_id)
         if unit is None:
             raise NotFound(f"no memory unit with id {unit_id}")
         self._units.remove(unit, index_text(unit.source_text), index_text(unit.target_text))
+        self._common.clear()
 
     # --- finding ----------------------------------------------------------------------------
 
@@ -369,9 +387,9 @@ class TranslationMemory:
 
     def import_tmx(self, path: Path) -> TmxImport:
         """Merge the units of a TMX file (origin ``tmx:<file name>``); nothing changes if it is refused."""
-        contents = read_tmx(Path(path))
-        merged = self.merge(contents.units, origin=f"{TMX_ORIGIN}{Path(path).name}")
-        return TmxImport(merged.added, merged.known, contents.skipped + merged.skipped, contents.skipped_languages)
+        reader = TmxReader.of_file(Path(path))
+        merged = self.merge(reader, origin=f"{TMX_ORIGIN}{Path(path).name}")
+        return TmxImport(merged.added, merged.known, reader.skipped + merged.skipped, reader.skipped_languages)
 
     def export_tmx(self, path: Path, source_lang: str | None = None, target_lang: str | None = None) -> int:
         """Write the memory (or the units of one pair, turned to go ``source_lang`` → ``target_lang``)
@@ -402,12 +420,21 @@ class TranslationMemory:
                     )  # fmt: skip
 
     def _new_unit(
-        self, source_lang: str, target_lang: str, source: str, target: str, origin: str, creator: str
+        self,
+        source_lang: str,
+        target_lang: str,
+        source: str,
+        target: str,
+        source_hash: int,
+        origin: str,
+        creator: str,
+        created_at: str,
+        updated_at: str,
     ) -> NewUnit:
         return NewUnit(
             uid=new_id(), station_id=self._station_id, source_lang=source_lang, target_lang=target_lang,
-            source_text=source, target_text=target, source_hash=key_hash(source), target_hash=key_hash(target),
-            origin=origin, created_by=creator, created_at="", updated_at="",
+            source_text=source, target_text=target, source_hash=source_hash, target_hash=key_hash(target),
+            origin=origin, created_by=creator, created_at=created_at, updated_at=updated_at,
             source_index=index_text(source), target_index=index_text(target),
         )  # fmt: skip
 
@@ -466,27 +493,27 @@ class TranslationMemory:
                 break
             voters.append(token)
             budget += counts[token]
-        votes: dict[int, float] = {}
+        votes: Counter[str] = Counter()
         for token in voters:
-            weight = math.log(2 * DF_CAP / counts[token])
-            for unit_id in self._units.postings(column_name, token):
-                votes[unit_id] = votes.get(unit_id, 0.0) + weight
-        ids = heapq.nlargest(CANDIDATES, votes, key=votes.__getitem__)
+            votes.update(self._units.postings(column_name, token))
+        ids = [int(unit_id) for unit_id, _votes in votes.most_common(CANDIDATES)]
         # Boilerplate: a sentence made of common words is found by holding all of them.
-        common = [t for t in pairs if counts.get(t, 0) > DF_CAP] or (
-            [] if voters else [t for t in words if counts.get(t, 0) > DF_CAP]
+        common = [t for t in pairs if counts[t] > DF_CAP] or (
+            [] if voters else [t for t in probed if counts[t] > DF_CAP]
         )
         if common:
             chosen = set(ids)
-            ids += [i for i in self._units.containing_all([column_name], common, COMMON_CANDIDATES) if i not in chosen]
+            held = self._units.containing_all([column_name], common, COMMON_CANDIDATES)
+            ids += [unit_id for unit_id in held if unit_id not in chosen]
         return ids
 
     def _document_count(self, column_name: str, token: str) -> int:
+        """How many units hold ``token`` (``DF_CAP + 1`` when more); common tokens' counts are kept."""
         cached = self._common.get((column_name, token))
         if cached is not None:
             return cached
         found = self._units.document_count(column_name, token, DF_CAP + 1)
-        if found > DF_CAP // 10:  # counting these costs; their exact figure matters little
+        if found > DF_CAP // 4:  # counting these costs; their exact figure matters little
             if len(self._common) > 100_000:
                 self._common.clear()
             self._common[(column_name, token)] = found
@@ -541,6 +568,16 @@ def band_of(score: int) -> str:
         if score >= floor:
             return band
     return "new"
+
+
+def match_score(current: str, candidate: str, minimum: int = 0) -> tuple[int, MatchKind] | None:
+    """The score and kind of ``candidate`` (a memory unit's source) for the ``current`` source, as
+    ``lookup`` scores it; None under ``minimum`` or when ``current`` has nothing to compare."""
+    current = normalise_text(current).strip()
+    key = match_key(current)
+    if not key:
+        return None
+    return _score(" ".join(current.split()), key, fold(key), normalise_text(candidate), minimum)
 
 
 def _score(same_text: str, key: str, folded_key: str, candidate: str, minimum: int) -> tuple[int, MatchKind] | None:
@@ -607,10 +644,6 @@ def _identity(source_lang: str, target_lang: str, source: str, target: str) -> t
     if source_lang < target_lang:
         return source_lang, target_lang, source, target
     return target_lang, source_lang, target, source
-
-
-def _with_dates(unit: NewUnit, created_at: str, updated_at: str) -> NewUnit:
-    return replace(unit, created_at=created_at, updated_at=updated_at)
 
 
 def _check_language(language: str) -> None:

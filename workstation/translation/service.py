@@ -41,6 +41,7 @@ from workstation.translation.tags import strip_tags
 
 if TYPE_CHECKING:
     from workstation.editorial.picture_library import PictureLibrary
+    from workstation.translation.memory import TranslationMemory
     from workstation.translation.xliff import XliffSegment
 
 REVISION_WINDOW_SECONDS = 600.0
@@ -92,9 +93,12 @@ class TranslationService:
         people: PeopleService,
         pictures: Callable[[], PictureLibrary] | None = None,
         final_blockers: Callable[[str], list[str]] | None = None,
+        memory: Callable[[], TranslationMemory] | None = None,
     ) -> None:
-        """`final_blockers(translation_id)` names what else keeps it from final (the QA errors)."""
+        """`final_blockers(translation_id)` names what else keeps it from final (the QA errors);
+        `memory` receives every confirmed segment."""
         self._final_blockers = final_blockers
+        self._memory = memory
         self._articles = ArticleRepository(store)
         self._segments = SegmentRepository(store)
         self._revisions = RevisionRepository(store)
@@ -248,9 +252,39 @@ class TranslationService:
             )
             if not updated:
                 raise NotFound(f"translation {translation_id} has no segment {address}")
-            rebuilt = self._write_text(translation, self._segments.list(translation_id), now, reason=AUTOSAVE)
+            segments = self._segments.list(translation_id)
+            if state in CONFIRMED and self._memory is not None:
+                segments = self._remember(translation, segments, address, now, profile.id)
+            rebuilt = self._write_text(translation, segments, now, reason=AUTOSAVE)
         self._bus.publish(Changes(translations=True))
         return rebuilt
+
+    def _remember(
+        self, translation: Article, segments: list[Segment], address: str, now: str, profile_id: str
+    ) -> list[Segment]:
+        """A confirmed segment goes into the memory, and fills the untranslated repetitions of its
+        source in this translation (unless propagation is switched off)."""
+        assert self._memory is not None
+        memory = self._memory()
+        confirmed = next(item for item in segments if item.address == address)
+        if not strip_tags(confirmed.target_text).strip() or not strip_tags(confirmed.source_text).strip():
+            return segments  # only tags: nothing a later sentence could reuse
+        source_language = self.source_of(translation).language
+        memory.add(
+            source_language,
+            translation.language,
+            confirmed.source_text,
+            confirmed.target_text,
+            origin=translation.id,
+            profile=self._people.current(),
+        )
+        repeats = memory.propagate(segments, confirmed)
+        for repeat in repeats:
+            self._segments.update_target(
+                translation.id, repeat, confirmed.target_text, SegmentState.TRANSLATED, "propagated", now, profile_id,
+                clear_stale=True,
+            )  # fmt: skip
+        return self._segments.list(translation.id) if repeats else segments
 
     def review(self, translation_id: str, address: str, accepted: bool, comment: str = "") -> Segment:
         """A reviewer's verdict: accepted makes the segment reviewed; rejected sends it back to draft

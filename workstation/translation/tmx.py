@@ -54,7 +54,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -265,58 +265,70 @@ def our_timestamp(tmx_date: str | None) -> str:
 
 def read_tmx(path: Path) -> TmxContents:
     """The units of the TMX file at ``path``; BadInput (naming the file) when it cannot be used."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as error:
-        raise BadInput(f"{path} does not exist") from error
-    except OSError as error:
-        raise EnvironmentFailure(f"cannot read {path}: {error.strerror}") from error
-    if path.is_dir():
-        raise BadInput(f"{path} is a folder, not a TMX file")
-    if size > MAX_FILE_BYTES:
-        raise BadInput(f"{path.name} is {size // _MIB} MB; TMX files over {MAX_FILE_BYTES // _MIB} MB are not read")
-    try:
-        with path.open("rb") as stream:
-            return _read(stream, path.name)
-    except OSError as error:
-        raise EnvironmentFailure(f"cannot read {path}: {error.strerror}") from error
+    reader = TmxReader.of_file(path)
+    return reader.contents(list(reader))
 
 
 def parse_tmx(data: bytes, name: str = "the file") -> TmxContents:
-    import io
-
-    if len(data) > MAX_FILE_BYTES:
-        raise BadInput(f"{name} is over {MAX_FILE_BYTES // _MIB} MB; it is not read")
-    return _read(io.BytesIO(data), name)
+    reader = TmxReader.of_bytes(data, name)
+    return reader.contents(list(reader))
 
 
-def _read(stream: IO[bytes], name: str) -> TmxContents:
-    reader = _Reader(name)
-    try:
-        reader.run(stream)
-    except etree.XMLSyntaxError as error:
-        raise BadInput(f"{name} is not well-formed XML ({error}); it may be truncated or damaged") from error
-    except (ValueError, LookupError) as error:  # an encoding libxml2 cannot read
-        raise BadInput(f"{name} cannot be read as XML ({error}); save it as UTF-8") from error
-    return TmxContents(
-        units=reader.units,
-        tu_count=reader.tu_count,
-        skipped=reader.skipped,
-        skipped_languages=tuple(sorted(reader.other_languages)),
-    )
+class TmxReader:
+    """The units of a TMX file, read as they are iterated (one ``<tu>`` in memory at a time); the
+    counts are complete once the iteration is. Iterating raises BadInput for a file that cannot be used."""
 
-
-class _Reader:
-    def __init__(self, name: str) -> None:
+    def __init__(self, opener: Callable[[], IO[bytes]], name: str) -> None:
+        self._opener = opener
         self.name = name
-        self.units: list[TmUnit] = []
         self.tu_count = 0
         self.skipped = 0
         self.other_languages: Counter[str] = Counter()
         self._header_source = ""
 
-    def run(self, stream: IO[bytes]) -> None:
+    @classmethod
+    def of_file(cls, path: Path) -> TmxReader:
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError as error:
+            raise BadInput(f"{path} does not exist") from error
+        except OSError as error:
+            raise EnvironmentFailure(f"cannot read {path}: {error.strerror}") from error
+        if path.is_dir():
+            raise BadInput(f"{path} is a folder, not a TMX file")
+        if size > MAX_FILE_BYTES:
+            raise BadInput(f"{path.name} is {size // _MIB} MB; TMX files over {MAX_FILE_BYTES // _MIB} MB are not read")
+        return cls(lambda: path.open("rb"), path.name)
+
+    @classmethod
+    def of_bytes(cls, data: bytes, name: str = "the file") -> TmxReader:
+        import io
+
+        if len(data) > MAX_FILE_BYTES:
+            raise BadInput(f"{name} is over {MAX_FILE_BYTES // _MIB} MB; it is not read")
+        return cls(lambda: io.BytesIO(data), name)
+
+    @property
+    def skipped_languages(self) -> tuple[str, ...]:
+        """Language codes of skipped ``<tuv>``s that are not ours, as written (lower case), sorted."""
+        return tuple(sorted(self.other_languages))
+
+    def contents(self, units: list[TmUnit]) -> TmxContents:
+        return TmxContents(units, self.tu_count, self.skipped, self.skipped_languages)
+
+    def __iter__(self) -> Iterator[TmUnit]:
+        try:
+            with self._opener() as stream:
+                yield from self._units(stream)
+        except etree.XMLSyntaxError as error:
+            raise BadInput(f"{self.name} is not well-formed XML ({error}); it may be truncated or damaged") from error
+        except (ValueError, LookupError) as error:  # an encoding libxml2 cannot read
+            raise BadInput(f"{self.name} cannot be read as XML ({error}); save it as UTF-8") from error
+        except OSError as error:
+            raise EnvironmentFailure(f"cannot read {self.name}: {error.strerror}") from error
+
+    def _units(self, stream: IO[bytes]) -> Iterator[TmUnit]:
         events = etree.iterparse(
             stream, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
             huge_tree=False, remove_comments=True, remove_pis=True,
@@ -340,12 +352,13 @@ class _Reader:
                 self.tu_count += 1
                 if self.tu_count > MAX_UNITS:
                     raise BadInput(f"{self.name} has more than {MAX_UNITS:,} units; split it")
-                self._read_tu(element)
+                units = self._read_tu(element)
                 element.clear()
                 parent = element.getparent()
                 if parent is not None:  # drop what was read, so memory holds one <tu> at a time
                     while element.getprevious() is not None:
                         del parent[0]
+                yield from units
         if not root_seen:
             raise BadInput(f"{self.name} is empty; it is not a TMX file")
 
@@ -366,7 +379,7 @@ class _Reader:
         if version and not version.startswith("1."):
             raise BadInput(f"{self.name} is TMX {version}; versions 1.x are read")
 
-    def _read_tu(self, tu: Any) -> None:
+    def _read_tu(self, tu: Any) -> list[TmUnit]:
         tuvs: list[tuple[str, str, Any]] = []  # (code as written, our language or "", tuv)
         for tuv in tu.iterchildren("tuv"):
             if len(tuvs) >= MAX_TUVS:
@@ -402,12 +415,12 @@ class _Reader:
                         )
                     )
         if units:
-            self.units += units
-            return
+            return units
         self.skipped += 1
         for code, language, _tuv in tuvs:
             if not language and code:
                 self.other_languages[code.lower()] += 1
+        return units
 
     def _segment(self, tuv: Any) -> str:
         seg = tuv.find("seg")

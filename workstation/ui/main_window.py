@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -25,11 +23,12 @@ from workstation.model import Changes
 from workstation.session import begin_session, end_session, remember_open_article
 from workstation.ui.articles_view import ArticlesView
 from workstation.ui.bridge import ChangeSignals
-from workstation.ui.i18n import N_, _, format_number, ngettext
+from workstation.ui.i18n import N_, _, format_number
 from workstation.ui.operations import Operation, OperationContext
 
 if TYPE_CHECKING:
     from workstation.storage.backup import BackupSummary
+    from workstation.ui.glossary_memory_view import GlossaryMemoryView
     from workstation.ui.packages_view import PackagesView
     from workstation.ui.settings_dialog import SettingsDialog
     from workstation.ui.sync_view import SyncView
@@ -61,32 +60,6 @@ def section_title(name: str) -> str:
         return name
     translated = _(message)
     return message.split("|", 1)[1] if translated == message else translated
-
-
-class GlossaryMemoryView(QWidget):
-    """Counts of the station's shared language resources."""
-
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services = services
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{html.escape(section_title('Glossary & Memory'))}</h2>"))
-        layout.addWidget(self.summary, 1)
-        self.reload()
-
-    def reload(self) -> None:
-        translations = self._services.editorial.count(translations=True)
-        count = ngettext(
-            "{n} translation in this workspace.", "{n} translations in this workspace.", translations
-        ).format(n=format_number(translations))
-        explanation = _(
-            "Confirmed segments feed the translation memory; official names and terms live in the "
-            "glossary, per language pair."
-        )
-        self.summary.setText(f"{count}<br>{explanation}")
 
 
 class MainWindow(QMainWindow):
@@ -203,6 +176,8 @@ class MainWindow(QMainWindow):
             view.synced.connect(lambda _result: self._refresh_status())
             view.enrolled.connect(self._refresh_status)
             return view
+        from workstation.ui.glossary_memory_view import GlossaryMemoryView
+
         return GlossaryMemoryView(self.services)
 
     def show_section(self, name: str) -> None:
@@ -225,10 +200,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _on_changes(self, changes: Changes) -> None:
-        for view in self._views.values():
-            if isinstance(view, GlossaryMemoryView):
-                if changes.translations:
-                    view.reload()
+        glossary_row = self.SECTIONS.index("Glossary & Memory")
+        for row, view in self._views.items():
+            if row == glossary_row:
+                if changes.translations:  # confirmed segments join the memory
+                    view.reload()  # type: ignore[attr-defined]
             else:
                 view.on_changes(changes)  # type: ignore[attr-defined]
         self._refresh_status()

@@ -133,3 +133,87 @@ def load_stale_translation_sample(services: Services) -> Article:
     finally:
         services.people.act_as(translator.name)
     return services.translations.get(translation.id)
+
+
+# Glossary and memory for the translation editor's assistance (the "translation-assist" screenshot):
+# official names of the sample article, earlier translations near its sentences, and targets that
+# give QA something to show (the lead's 3,000 against the source's 3.500 is an error already).
+ASSIST_GLOSSARY = [
+    (
+        "Đại sứ quán Việt Nam tại Hàn Quốc",
+        "Embassy of Vietnam in the Republic of Korea",
+        ["Vietnamese Embassy in South Korea"],
+        "Official name; later mentions: the Embassy.",
+    ),
+    ("Tuần Văn hoá Việt Nam", "Vietnam Culture Week", [], "Name of the event, capitalised."),
+    ("Đại sứ", "Ambassador", [], ""),
+    ("quan hệ ngoại giao", "diplomatic relations", [], ""),
+    ("giao lưu nhân dân", "people-to-people exchange", [], ""),
+    (
+        "nhã nhạc cung đình Huế",
+        "Hue royal court music",
+        ["Hue palace music"],
+        "UNESCO Masterpiece of the Oral and Intangible Heritage of Humanity (2003).",
+    ),
+    ("lễ khai mạc", "opening ceremony", [], ""),
+    ("áo dài", "ao dai", [], "Not italicised; the plural is also ao dai."),
+    ("sản phẩm OCOP", "OCOP products", [], "One Commune One Product, the national programme."),
+    ("Ban tổ chức", "the organisers", [], ""),
+]
+ASSIST_MEMORY = [
+    (
+        "Năm nay đánh dấu 30 năm thiết lập quan hệ ngoại giao.",
+        "This year marks 30 years of diplomatic relations.",
+        "tmx:dai-su-quan-2022.tmx",
+    ),
+    (
+        "Năm 2022 đánh dấu 30 năm thiết lập quan hệ ngoại giao Việt Nam – Hàn Quốc.",
+        "2022 marked 30 years of diplomatic relations between Vietnam and the Republic of Korea.",
+        "portal",
+    ),
+    (
+        "Năm nay đánh dấu 25 năm thiết lập quan hệ đối tác.",
+        "This year marks 25 years of partnership.",
+        "tmx:dai-su-quan-2022.tmx",
+    ),
+    (
+        "Khách tham quan được thưởng thức áo dài và ẩm thực ba miền.",
+        "Visitors enjoyed ao dai and food from the three regions.",
+        "portal",
+    ),
+    (
+        "Ban tổ chức cho biết tuần lễ sẽ tiếp tục tại Daegu vào tháng 12.",
+        "The organisers said the week would continue in Daegu in December.",
+        "tmx:dai-su-quan-2022.tmx",
+    ),
+]
+ASSIST_TARGETS = {
+    # An open warning: the period at the end is missing.
+    "Văn hoá là cầu nối bền vững nhất giữa hai dân tộc.": "Culture is the most lasting bridge between the two peoples",
+    # A warning acknowledged below: the glossary's full name is not used in a short list item.
+    "Nhã nhạc cung đình Huế": "Hue court music",
+    "Giao lưu nhân dân": "People-to-people exchange",
+}
+ASSIST_ACKNOWLEDGED = ("Nhã nhạc cung đình Huế", "glossary-missing")
+ASSIST_SELECTED = "Năm nay đánh dấu"
+
+
+def load_translation_assist_sample(services: Services, translation_id: str) -> str:
+    """Glossary entries and memory units for the sample article's vi → en pair, a few targets with QA
+    warnings (one acknowledged); returns the address of the segment to show, which has a fuzzy match."""
+    for source, target, forbidden, note in ASSIST_GLOSSARY:
+        services.glossary.add("vi", source, "en", target, forbidden, note, origin="import")
+    for source, target, origin in ASSIST_MEMORY:
+        services.memory.add("vi", "en", source, target, origin)
+    segments = services.translations.segments(translation_id)
+    for segment in segments:
+        target = ASSIST_TARGETS.get(segment.source_text)
+        if target:
+            services.translations.save_segment(translation_id, segment.address, target, SegmentState.TRANSLATED)
+    for issue in services.qa.issues(translation_id):
+        source = next(s.source_text for s in segments if s.address == issue.address)
+        if (source, issue.code) == ASSIST_ACKNOWLEDGED:
+            services.qa.acknowledge(
+                translation_id, issue.address, issue.code, "Short form in the list; the caption has the full name."
+            )
+    return next(s.address for s in segments if s.source_text.startswith(ASSIST_SELECTED))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,9 @@ def render_screenshots(out_dir: Path) -> list[Path]:
                 ("translation-en-vi-stale", lambda: _show_stale_translation(window)),
                 ("packages", lambda: window.show_section("Packages")),
                 ("sync", lambda: window.show_section("Sync")),
-                ("glossary-memory", lambda: window.show_section("Glossary & Memory")),
+                ("translation-assist", lambda: _show_translation_assist(window, english.id)),
+                ("translation-qa", lambda: _show_translation_qa(window)),
+                ("glossary-memory", lambda: _show_glossary_memory(window)),
             ]
             spelling_demo = services.editorial.create_article(
                 "vi",
@@ -106,6 +109,66 @@ def _show_stale_translation(window: MainWindow) -> None:
     editor = window.translations.editor
     stale = next(row for row in range(editor.model.rowCount()) if editor.model.segment(row).is_stale)
     editor.go_to_row(stale, edit=False)
+
+
+def _show_translation_assist(window: MainWindow, translation_id: str) -> None:
+    """vi → en with a glossary and memory: the fuzzy matches of a sentence with a bold phrase, its
+    glossary terms highlighted in the source, QA markers on the rows with issues."""
+    from PySide6.QtWidgets import QSplitter
+
+    from workstation.ui.sample_content import load_translation_assist_sample
+
+    address = load_translation_assist_sample(window.services, translation_id)
+    window.resize(1560, 900)  # room for the table and the side panes side by side
+    window.show_translation(translation_id)
+    view = window.translations
+    view.findChild(QSplitter).setSizes([260, 1110])
+    editor = view.editor
+    editor.reload()
+    editor.side.setCurrentWidget(editor.assist.matches)
+    editor.findChild(QSplitter).setSizes([640, 470])
+    row = editor.model.row_of(address)
+    assert row is not None
+    editor.go_to_row(row, edit=False)
+    assist = editor.assist
+    assist.matches.search.setText("quan hệ ngoại giao")
+    assist.matches.search.returnPressed.emit()
+    _wait_for(
+        lambda: (
+            assist.matches.shown is not None
+            and assist.issues_for == translation_id
+            and bool(assist.matches.results.toPlainText())
+        )
+    )
+
+
+def _show_translation_qa(window: MainWindow) -> None:
+    """The same translation with the QA tab: the planted number error first, warnings, one acknowledged."""
+    editor = window.translations.editor
+    editor.side.setCurrentWidget(editor.assist.qa)
+    if editor.assist.qa.list.count():
+        editor.assist.qa.list.setCurrentRow(0)
+        editor.assist.jump_to(editor.assist.qa.issues[0].address)
+
+
+def _show_glossary_memory(window: MainWindow) -> None:
+    window.resize(1280, 760)
+    window.show_section("Glossary & Memory")
+    view = window.glossary
+    view.glossary.source_language.setCurrentIndex(view.glossary.source_language.findData("vi"))
+    view.glossary.target_language.setCurrentIndex(view.glossary.target_language.findData("en"))
+    view.memory.search.setText("quan hệ ngoại giao")
+    operation = view.memory.run_search()
+    _wait_for(lambda: operation is None or not operation.running)
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
 
 
 def _settle(app: QApplication, seconds: float = 0.6) -> None:

@@ -21,11 +21,21 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QPainter, QPen, QTextCursor
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QPlainTextEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from workstation.errors import WorkstationError
 from workstation.language.spelling import SpellChecker
-from workstation.ui.segment_model import SegmentModel
+from workstation.ui.segment_model import HITS_ROLE, SegmentModel
+from workstation.ui.source_text import draw_source, needs_painting
 from workstation.ui.spelling import attach_spellchecker
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -40,7 +50,8 @@ def band_height(font: QFont) -> int:
 
 
 class SegmentDelegate(QStyledItemDelegate):
-    """Paints the part label ("Paragraph 3") as a band above the first row of each group."""
+    """Paints the part label ("Paragraph 3") as a band above the first row of each group, and the
+    source with its glossary terms highlighted and its inline tags as grey chips."""
 
     def __init__(self, parent: QTableView) -> None:
         super().__init__(parent)
@@ -56,7 +67,7 @@ class SegmentDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         model = self._model(index)
         if not model.is_group_start(index.row()):
-            super().paint(painter, option, index)
+            self._paint_cell(painter, option, index)
             return
         rect = QRect(option.rect)
         band = QRect(rect.left(), rect.top(), rect.width(), self.band)
@@ -75,7 +86,27 @@ class SegmentDelegate(QStyledItemDelegate):
         painter.restore()
         below = QStyleOptionViewItem(option)
         below.rect = rect.adjusted(0, self.band, 0, 0)
-        super().paint(painter, below, index)
+        self._paint_cell(painter, below, index)
+
+    def _paint_cell(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        if index.column() != SegmentModel.SOURCE:
+            super().paint(painter, option, index)
+            return
+        text = str(index.data() or "")
+        hits = index.data(HITS_ROLE) or ()
+        if not needs_painting(text, hits):
+            super().paint(painter, option, index)
+            return
+        cell = QStyleOptionViewItem(option)
+        self.initStyleOption(cell, index)
+        cell.text = ""
+        widget = cell.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)  # background, selection
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        selected = bool(cell.state & QStyle.StateFlag.State_Selected)
+        colour = cell.palette.color(cell.palette.ColorRole.HighlightedText if selected else cell.palette.ColorRole.Text)
+        draw_source(painter, cell.rect.adjusted(margin, 0, -margin, 0), text, cell.font, hits, colour)
 
 
 class SegmentEditor(QPlainTextEdit):

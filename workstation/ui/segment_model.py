@@ -7,7 +7,9 @@ Labels, fonts and folded texts for filtering are computed once per load.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, Qt, Signal
@@ -70,6 +72,21 @@ ORIGIN_LABELS = {
 # Custom data roles, for the delegate and for tests.
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1  # the part label on the first row of a group, else ""
 STALE_ROLE = Qt.ItemDataRole.UserRole + 2  # bool
+HITS_ROLE = Qt.ItemDataRole.UserRole + 3  # the glossary hits in the source (list of GlossaryHit), source column
+
+HitsProvider = Callable[[str, str, str], Sequence]
+"""(source text, source language, target language) → the glossary hits in the text."""
+ERROR_MARK, WARNING_MARK = "error", "warning"
+ERROR_COLOUR, WARNING_COLOUR = "#d32f2f", "#f5a623"
+
+
+@dataclass(frozen=True)
+class IssueMark:
+    """The QA issues of one segment, for its marker in the number column."""
+
+    severity: str
+    """"error" when any is an error, else "warning"."""
+    messages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -127,9 +144,24 @@ def progress_text(progress: Progress) -> str:
     return " · ".join(parts)
 
 
+TM_ORIGIN = re.compile(r"tm (\d{1,3})%")
+"""A fuzzy match inserted from the translation memory: "tm 87%"."""
+
+
+def tm_origin(score: int) -> str:
+    """The origin stored for a target inserted from a memory match: "exact" for 100 %, else "tm 87%"."""
+    return "exact" if score >= 100 else f"tm {score}%"
+
+
 def origin_label(origin: str) -> str:
     label = ORIGIN_LABELS.get(origin)
-    return _(label) if label else origin
+    if label:
+        return _(label)
+    fuzzy = TM_ORIGIN.fullmatch(origin)
+    if fuzzy:
+        # TRANSLATORS: origin of a translated sentence: a fuzzy match of {score} % from the translation memory.
+        return _("{score} % match").format(score=fuzzy.group(1))
+    return origin
 
 
 def part_labels(segments: list[Segment], source: Article | None) -> dict[str, str]:
@@ -221,6 +253,11 @@ def _icon(name: str, colour: str) -> QIcon:
     return icon
 
 
+def marker_icon(name: str, colour: str) -> QIcon:
+    """A small round marker of `colour`, kept under `name` (the QA pane's severities)."""
+    return _icon(name, colour)
+
+
 class SegmentModel(QAbstractTableModel):
     """Row = segment, in reading order. Columns: number, source, target, state, origin."""
 
@@ -248,6 +285,12 @@ class SegmentModel(QAbstractTableModel):
         self._brushes = {state: QBrush(QColor(colour)) for state, colour in STATE_COLOURS.items()}
         self._stale_brush = QBrush(QColor(STALE_COLOUR))
         self._rejected_brush = QBrush(QColor(REJECTED_COLOUR))
+        self.hits_provider: HitsProvider | None = None
+        """Set by the editor's assistance: glossary hits are computed per row when first shown."""
+        self._hits: dict[int, Sequence] = {}
+        self._issue_marks: dict[str, IssueMark] = {}
+        self.origin_hint: Callable[[str, str], str | None] | None = None
+        """(address, text) → the origin of a text inserted from elsewhere (a memory match), if it is that."""
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -276,6 +319,7 @@ class SegmentModel(QAbstractTableModel):
         ]
         self._rows_by_address = {item.address: row for row, item in enumerate(self.segments)}
         self._folded = {}
+        self._hits = {}
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -296,6 +340,38 @@ class SegmentModel(QAbstractTableModel):
 
     def progress(self) -> Progress:
         return progress_of(self.segments)
+
+    def hits(self, row: int) -> Sequence:
+        """The glossary hits in the source of `row` (computed once, until the glossary changes)."""
+        found = self._hits.get(row)
+        if found is None:
+            found = ()
+            if self.hits_provider is not None and self.translation is not None:
+                try:
+                    found = self.hits_provider(
+                        self.segments[row].source_text, self.source_language, self.translation.language
+                    )
+                except Exception:  # the glossary's store closed meanwhile: no highlights, never a failed paint
+                    found = ()
+            self._hits[row] = found
+        return found
+
+    def refresh_hits(self) -> None:
+        """The glossary changed: highlights are computed again as rows are shown."""
+        self._hits = {}
+        if self.segments:
+            self.dataChanged.emit(self.index(0, self.SOURCE), self.index(len(self.segments) - 1, self.SOURCE))
+
+    def set_issue_marks(self, marks: dict[str, IssueMark]) -> None:
+        """The QA issues per segment address, shown as a marker before the segment's number."""
+        if marks == self._issue_marks:
+            return
+        self._issue_marks = marks
+        if self.segments:
+            self.dataChanged.emit(self.index(0, self.NUMBER), self.index(len(self.segments) - 1, self.NUMBER))
+
+    def issue_mark(self, row: int) -> IssueMark | None:
+        return self._issue_marks.get(self.segments[row].address)
 
     def matches(self, row: int, spec: SegmentFilter) -> bool:
         item = self.segments[row]
@@ -358,6 +434,15 @@ class SegmentModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE and is_rejected(item):
             return self._rejected_brush
+        if role == Qt.ItemDataRole.DecorationRole and column == self.NUMBER:
+            mark = self._issue_marks.get(item.address)
+            if mark is None:
+                return None
+            return (
+                marker_icon("qa-error", ERROR_COLOUR)
+                if mark.severity == ERROR_MARK
+                else marker_icon("qa-warning", WARNING_COLOUR)
+            )
         if role == Qt.ItemDataRole.DecorationRole and column == self.STATE:
             if item.is_stale:
                 return _icon("stale", "#f08c00")
@@ -367,15 +452,28 @@ class SegmentModel(QAbstractTableModel):
                 return _icon("comment", "#5b8def")
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, item)
+            return self._tooltip(row, item, column)
+        if role == HITS_ROLE:
+            return self.hits(row) if column == self.SOURCE else ()
         if role == GROUP_ROLE:
             return self.part_label(row) if self._group_start[row] else ""
         if role == STALE_ROLE:
             return item.is_stale
         return None
 
-    def _tooltip(self, row: int, item: Segment) -> str:
+    def _tooltip(self, row: int, item: Segment, column: int) -> str:
         lines = [f"{self.part_label(row)} · {item.address}"]
+        mark = self._issue_marks.get(item.address)
+        if mark is not None and column == self.NUMBER:
+            lines += mark.messages
+        if column == self.SOURCE:
+            for hit in self.hits(row):
+                # TRANSLATORS: tooltip of a glossary term in the source: "Glossary: Bộ Ngoại giao → Ministry of …".
+                lines.append(
+                    _("Glossary: {term} → {translation}").format(
+                        term=hit.source_term, translation=" / ".join(hit.target_terms)
+                    )
+                )
         if item.is_stale:
             lines.append(_("The source changed after this segment was translated: confirm it again."))
         if item.comments:
@@ -399,8 +497,21 @@ class SegmentModel(QAbstractTableModel):
         text = normalise_text(str(value)).strip()
         if text == item.target_text:
             return False
-        self.save(row, text, SegmentState.DRAFT if text else SegmentState.NEW)
+        self.save(row, text, SegmentState.DRAFT if text else SegmentState.NEW, self.typed_origin(row, text))
         return True
+
+    def typed_origin(self, row: int, text: str) -> str:
+        """The origin to store with `text` as the target of `row`: a memory match's ("tm 87%") when the
+        text is the match as inserted, the stored one when the text is unchanged, else "human"."""
+        item = self.segments[row]
+        text = normalise_text(text).strip()
+        if self.origin_hint is not None:
+            hint = self.origin_hint(item.address, text)
+            if hint:
+                return hint
+        if text == item.target_text and item.origin:
+            return item.origin
+        return "human"
 
     def save(self, row: int, text: str, state: str, origin: str = "human", record: bool = True) -> Segment:
         """Write one segment; returns the segment as it was before, also kept in `history` for undo

@@ -2,8 +2,8 @@
 
 OmegaT's keys where it has them: Ctrl+Enter confirms and goes to the next segment, Ctrl+Shift+R
 replaces the target with the source, Ctrl+U goes to the next untranslated segment. The right-hand
-tabs (`TranslationSidePanel`) hold the comments and the statistics; memory, glossary and QA panes
-join them later and follow `segment_selected`.
+tabs (`TranslationSidePanel`) hold the comments and the statistics; `TranslationAssist` adds the
+memory, glossary and QA panes (with Ctrl+1…5, Alt+1…9 and F8), which follow `segment_selected`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from workstation.ui.segment_model import (
     progress_text,
 )
 from workstation.ui.segment_table import SegmentTable
+from workstation.ui.translation_assist import TranslationAssist
 from workstation.ui.translation_bars import CommandSlots, FilterBar, SegmentCommands
 from workstation.ui.translation_operations import problem_box, readable_problem, xliff_file_name
 from workstation.ui.translation_panels import SourceChangePanel, TranslationSidePanel
@@ -101,6 +102,7 @@ class TranslationEditor(QWidget):
         self.side.currentChanged.connect(lambda _index: self._statistics_tab_shown())
         self.side.comments.review_requested.connect(self.review)
         self.side.comments.comment_requested.connect(self.add_comment)
+        self.assist = TranslationAssist(self, services)
         self._set_enabled(False)
 
     # --- building -----------------------------------------------------------------------------
@@ -287,7 +289,7 @@ class TranslationEditor(QWidget):
     def _write(self, row: int, text: str, state: str) -> bool:
         """Save; on failure the row's editor opens again with the text as typed, and says why."""
         try:
-            self.model.save(row, text, state)
+            self.model.save(row, text, state, self.model.typed_origin(row, text))
         except WorkstationError as error:
             self.edit_row(row)
             if self.delegate.active is not None:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from workstation.editorial.revisions import DELETE, INSERT, Piece, diff_text
 from workstation.model import Segment, SegmentComment, SegmentState
+from workstation.translation.memory import AnalysisBands
 from workstation.translation.service import TranslationStats
-from workstation.ui.i18n import _, format_datetime_local, format_number, ngettext, state_label
+from workstation.ui.i18n import N_, _, format_datetime_local, format_number, ngettext, state_label
 
 DELETED_STYLE = "background:#ffd7d5;color:#82071e;text-decoration:line-through;"
 INSERTED_STYLE = "background:#ccf2d4;color:#055d20;"
@@ -168,30 +169,87 @@ def comments_html(comments: tuple[SegmentComment, ...]) -> str:
         when = html.escape(format_datetime_local(comment.at, "short"))
         text = html.escape(comment.text).replace("\n", "<br>")
         author = html.escape(comment.profile_name or _("(unknown)"))
-        rows.append(
-            f"<p><b>{author}</b>"
-            f' <span style="color:#666">· {when}</span>{verdict}<br>{text}</p>'
-        )
+        rows.append(f'<p><b>{author}</b> <span style="color:#666">· {when}</span>{verdict}<br>{text}</p>')
     return "".join(rows)
 
 
+# The memory analysis' rows, as CAT tools list them for planning (keys of memory.BANDS).
+BAND_LABELS = (
+    # TRANSLATORS: memory analysis: segments repeating an earlier segment of the same translation.
+    ("repetitions", N_("Repetitions")),
+    ("100", "100 %"),
+    ("95-99", "95–99 %"),
+    ("85-94", "85–94 %"),
+    ("75-84", "75–84 %"),
+    ("50-74", "50–74 %"),
+    # TRANSLATORS: memory analysis: segments with no memory match of 50 % or more.
+    ("new", N_("New (under 50 %)")),
+)
+
+
+def _counts_table(columns: int) -> QTableWidget:
+    table = QTableWidget(0, columns)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, int, int]]) -> None:
+    """Label, segments, words per row; the last row (the total) in bold."""
+    table.setRowCount(len(rows))
+    for number, (label, segments, words) in enumerate(rows):
+        for column, text in enumerate((label, format_number(segments), format_number(words))):
+            item = QTableWidgetItem(text)
+            if column:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if number == len(rows) - 1:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            table.setItem(number, column, item)
+    table.setFixedHeight(table.horizontalHeader().height() + sum(table.rowHeight(r) for r in range(len(rows))) + 4)
+
+
 class StatisticsPanel(QWidget):
-    """Segments and source words (characters for a CJK source) by state."""
+    """Segments and source words (characters for a CJK source) by state, and by translation memory
+    match band (what the memory covers, for planning)."""
+
+    analyse_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = _counts_table(3)
+        heading = _("Translation memory analysis")
+        self.bands_heading = QLabel(f"<b>{html.escape(heading)}</b>")
+        self.bands_note = QLabel(
+            _("Matches in the memory as it was before this translation: its own segments are left out.")
+        )
+        self.bands_note.setWordWrap(True)
+        self.bands_note.setStyleSheet("color:#555;")
+        self.bands = _counts_table(3)
+        self.bands_status = QLabel()
+        self.bands_status.setWordWrap(True)
+        self.analyse_button = QPushButton(_("Analyse again"))
+        self.analyse_button.setToolTip(_("Compare every source segment with the translation memory again"))
+        self.analyse_button.clicked.connect(self.analyse_requested)
+        status = QHBoxLayout()
+        status.addWidget(self.bands_status, 1)
+        status.addWidget(self.analyse_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
+        layout.addSpacing(8)
+        layout.addWidget(self.bands_heading)
+        layout.addWidget(self.bands_note)
+        layout.addWidget(self.bands)
+        layout.addLayout(status)
+        layout.addStretch(1)
 
     def show_stats(self, stats: TranslationStats | None) -> None:
         if stats is None:
@@ -206,19 +264,10 @@ class StatisticsPanel(QWidget):
         rows.append((_("stale"), stats.stale))
         # TRANSLATORS: statistics row: all segments of the translation.
         rows.append((_("total"), stats.total))
-        self.table.setRowCount(len(rows))
-        for number, (label, counted) in enumerate(rows):
-            segments = counted.segments if counted else 0
-            words = counted.words if counted else 0
-            for column, text in enumerate((label, format_number(segments), format_number(words))):
-                item = QTableWidgetItem(text)
-                if column:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if number == len(rows) - 1:
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                self.table.setItem(number, column, item)
+        _fill(
+            self.table,
+            [(label, counted.segments if counted else 0, counted.words if counted else 0) for label, counted in rows],
+        )
         done = sum(
             stats.by_state[str(s)].words for s in (SegmentState.TRANSLATED, SegmentState.REVIEWED, SegmentState.FINAL)
         )
@@ -238,12 +287,44 @@ class StatisticsPanel(QWidget):
         item = self.table.item(row, column)
         return item.text() if item else ""
 
+    def show_analysing(self) -> None:
+        self.bands_status.setText(_("Comparing the segments with the translation memory…"))
+        self.analyse_button.setEnabled(False)
+
+    def show_bands(self, analysis: AnalysisBands | None, failure: str = "") -> None:
+        """The segments and words per match band; None clears (with `failure` saying why, if any)."""
+        self.analyse_button.setEnabled(True)
+        if analysis is None:
+            self.bands.setRowCount(0)
+            self.bands_status.setText(failure)
+            return
+        unit = _("Characters") if analysis.unit == "characters" else _("Words")
+        # TRANSLATORS: column of the memory analysis: the match band (100 %, 95–99 %…).
+        self.bands.setHorizontalHeaderLabels([_("Match"), _("Segments"), unit])
+        rows = []
+        for band, label in BAND_LABELS:
+            counted = analysis.bands.get(band)
+            shown = _(label) if label[0].isalpha() else label  # "95–99 %" needs no translation
+            rows.append((shown, counted.segments if counted else 0, counted.words if counted else 0))
+        # TRANSLATORS: statistics row: all segments of the translation.
+        rows.append((_("total"), analysis.total.segments, analysis.total.words))
+        _fill(self.bands, rows)
+        self.bands_status.clear()
+
+    def band_cell(self, row: int, column: int) -> str:
+        item = self.bands.item(row, column)
+        return item.text() if item else ""
+
 
 class TranslationSidePanel(QTabWidget):
     """The right-hand tabs of the translation editor; more panes join with `add_panel`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Every tab stays in sight in a narrow pane: titles are shortened rather than scrolled away.
+        self.setElideMode(Qt.TextElideMode.ElideRight)
+        self.setUsesScrollButtons(False)
+        self.tabBar().setStyleSheet("QTabBar::tab{padding:4px 8px;}")
         self.comments = CommentsPanel()
         self.statistics = StatisticsPanel()
         self.add_panel(self.comments, _("Comments"))
