@@ -1,9 +1,19 @@
-"""Reading a file the user picked (a photo, a Word document): one set of clear refusals for every importer."""
+"""Files the user picks or asks for: reading one with clear refusals, and writing one whole or not at all.
+
+Every importer (photos, Word, TBX, CSV, XLIFF) reads through `read_user_file`; every exporter (Word,
+XLIFF, TMX, TBX, CSV) writes through `atomic_writer`, so a failure never leaves half a file behind
+nor damages the one that was there.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from workstation.errors import BadInput, EnvironmentFailure
 
@@ -30,3 +40,55 @@ def read_user_file(path: Path, max_bytes: int, what: str) -> bytes:
         raise BadInput(f"cannot read {path}: permission denied") from error
     except OSError as error:
         raise EnvironmentFailure(f"cannot read {path}: {error.strerror or error}") from error
+
+
+@contextlib.contextmanager
+def atomic_writer(out: Path) -> Iterator[BinaryIO]:
+    """A stream to a temporary file beside `out`, renamed over it once written and flushed to disk.
+
+    BadInput when `out` is a folder or its folder is missing; EnvironmentFailure for the disk's own
+    refusals (full, read-only). On any error the temporary file goes and `out` is untouched.
+    """
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise BadInput(f"cannot write {out}: it is a folder")
+    if not folder.is_dir():
+        raise BadInput(f"cannot write {out}: the folder {folder} does not exist")
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide an export from other users
+        os.replace(temporary, out)
+        temporary = None
+        _sync_folder(folder)
+    except OSError as error:
+        raise EnvironmentFailure(f"cannot write {out}: {error.strerror or error}") from error
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def write_atomically(out: Path, data: bytes) -> None:
+    with atomic_writer(out) as stream:
+        stream.write(data)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; not possible (nor needed) on every platform."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

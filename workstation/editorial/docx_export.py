@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
 import re
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +33,7 @@ from docx.shared import Cm, RGBColor
 
 from workstation.errors import BadInput, EnvironmentFailure
 from workstation.model import Article, BlockKind, Mark
+from workstation.user_files import write_atomically
 
 _LANGUAGE_TAGS = {"vi": "vi-VN", "en": "en-US", "zh": "zh-CN", "ko": "ko-KR", "ja": "ja-JP"}
 # Fonts every Windows since 7 ships (and LibreOffice maps), one per East Asian language.
@@ -69,7 +68,7 @@ def write_docx(article: Article, pictures: Sequence[ExportPicture], out_path: Pa
     left out (the caller chooses which pictures go out)."""
     out_path = Path(out_path)
     data = _render(article, {picture.picture_id: picture for picture in pictures})
-    _write_atomically(data, out_path)
+    write_atomically(out_path, data)
 
 
 def _render(article: Article, pictures: dict[str, ExportPicture]) -> bytes:
@@ -308,38 +307,3 @@ def _read_picture(path: Path) -> bytes:
     if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
         raise BadInput(f"picture file {Path(path).name} is not a JPEG or PNG image")
     return data
-
-
-def _write_atomically(data: bytes, out_path: Path) -> None:
-    if out_path.is_dir():
-        raise BadInput(f"cannot write {out_path}: it is a folder")
-    folder = out_path.parent
-    temporary = folder / f".{out_path.name}.{uuid.uuid4().hex}.tmp"
-    try:
-        with open(temporary, "xb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, out_path)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        if isinstance(error, (FileNotFoundError, NotADirectoryError)):
-            raise BadInput(f"cannot write {out_path}: the folder {folder} does not exist") from error
-        if isinstance(error, OSError):
-            raise EnvironmentFailure(f"cannot write {out_path}: {error.strerror or error}") from error
-        raise
-    _sync_folder(folder)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable; not possible (nor needed) on every platform."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

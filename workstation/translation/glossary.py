@@ -28,11 +28,8 @@ a 300-segment translation matched in about 25 ms.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 import threading
 import time
 import unicodedata
@@ -42,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from workstation.clock import Clock, timestamp
-from workstation.errors import BadInput, EnvironmentFailure, NotFound, Refused
+from workstation.errors import BadInput, NotFound, Refused
 from workstation.ids import new_id
 from workstation.model import LANGUAGES
 from workstation.storage import glossary as sql
@@ -806,31 +803,6 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 def _is_uuid(text: str) -> bool:
     return bool(_UUID.fullmatch(text))
-
-
-def write_atomically(out: Path, data: bytes) -> None:
-    """Writes a file beside ``out`` under a temporary name, fsyncs and renames it: whole or untouched."""
-    if out.is_dir():
-        raise BadInput(f"cannot write {out}: it is a folder")
-    if not out.parent.is_dir():
-        raise BadInput(f"cannot write {out}: the folder {out.parent} does not exist")
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
-        temporary = None
-    except OSError as error:
-        raise EnvironmentFailure(f"cannot write {out}: {error.strerror or error}") from error
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 def _file_kind(path: Path) -> str:

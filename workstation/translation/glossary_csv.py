@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workstation.errors import BadInput, WorkstationError
-from workstation.translation.glossary import TermPair, check_pair, write_atomically
-from workstation.user_files import read_user_file
+from workstation.translation.glossary import TermPair, check_pair
+from workstation.user_files import read_user_file, write_atomically
 
 _MIB = 1024 * 1024
 MAX_FILE_BYTES = 32 * _MIB

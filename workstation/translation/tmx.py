@@ -49,10 +49,7 @@ does); ``<sub>`` and ``<ut>`` are dropped. Text is normalised to NFC and trimmed
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -66,6 +63,7 @@ from workstation.errors import BadInput, EnvironmentFailure
 from workstation.language.normalise import normalise_text
 from workstation.model import LANGUAGES
 from workstation.translation.tags import TAG
+from workstation.user_files import atomic_writer
 
 CREATION_TOOL = "Editorial Workstation"
 CREATION_TOOL_VERSION = "0.1.0"
@@ -127,28 +125,8 @@ def our_language(code: str) -> str | None:
 def write_tmx(out: Path, units: Iterable[TmUnit], source_lang: str | None = None) -> int:
     """Write ``units`` to ``out`` atomically; returns how many. ``source_lang`` is the header's
     ``srclang`` when every unit goes from that language, else None (``*all*``)."""
-    out = Path(out)
-    if out.is_dir():
-        raise BadInput(f"{out} is a folder; give a file name such as memory.tmx")
-    folder = out.parent if str(out.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
-    except OSError as error:
-        raise EnvironmentFailure(f"cannot write {out}: {error.strerror}") from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            written = _write(stream, units, source_lang)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, out)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise EnvironmentFailure(f"cannot write {out}: {error.strerror}") from error
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_writer(Path(out)) as stream:
+        written = _write(stream, units, source_lang)
     return written
 
 
