@@ -270,7 +270,7 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (BILLION_LAUGHS, "internal subset"),
+        (BILLION_LAUGHS, r"declares entities \(<!ENTITY a …>\)"),
         (b'<?xml version="1.0"?><!DOCTYPE martif [<!ELEMENT martif ANY>]><martif/>', "internal subset"),
         (b'<!DOCTYPE martif SYSTEM "x.dtd"><martif><text>&ext;</text></martif>', "refers to the entity &ext;"),
         (b"<martif><text>&undeclared;</text></martif>", "not well-formed"),

@@ -33,11 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-from xml.parsers import expat
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException, EntitiesForbidden
-from defusedxml.ElementTree import DefusedXMLParser
 from lxml import etree
 
 from workstation.errors import BadInput, WorkstationError
@@ -48,9 +45,9 @@ from workstation.translation.glossary import (
     clean_term,
     language_code,
     term_key,
-    write_atomically,
 )
-from workstation.user_files import read_user_file
+from workstation.user_files import read_user_file, write_atomically
+from workstation.xml_safety import XmlKind, parse_untrusted
 
 _MIB = 1024 * 1024
 MAX_FILE_BYTES = 64 * _MIB
@@ -276,75 +273,13 @@ def _local(tag: str) -> str:
 # --- safe parsing ---------------------------------------------------------------------------------
 
 
-class _Refused(Exception):
-    pass
-
-
-class _Builder(TreeBuilder):
-    """A tree builder that stops at absurd element counts or nesting, before memory or recursion suffer."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.count = 0
-        self.depth = 0
-
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:
-        self.count += 1
-        self.depth += 1
-        if self.count > MAX_ELEMENTS:
-            raise _Refused(f"{self.name} has more than {MAX_ELEMENTS} elements, too many to import")
-        if self.depth > MAX_DEPTH:
-            raise _Refused(f"{self.name} has elements nested more than {MAX_DEPTH} deep; it is not a TBX file")
-        return super().start(tag, attrs)
-
-    def end(self, tag: str) -> Element:
-        self.depth -= 1
-        return super().end(tag)
-
-
-class _Parser(DefusedXMLParser):
-    """Expat through defusedxml: entity declarations and external references refused before anything is
-    expanded or fetched, an internal DTD subset refused, an undeclared entity refused rather than skipped.
-
-    Not lxml: libxml2 goes and reads the external DTD (a local file, or tries a URL) to look for an
-    undeclared entity referred to in an attribute, even with ``load_dtd=False``; expat never reads it.
-    """
-
-    def __init__(self, name: str) -> None:
-        super().__init__(target=_Builder(name), forbid_dtd=False, forbid_entities=True, forbid_external=True)
-        self.name = name
-        self.parser.StartDoctypeDeclHandler = self._on_doctype
-        self.parser.SkippedEntityHandler = self._skipped_entity
-
-    def _on_doctype(self, _name: str, _system: str | None, _public: str | None, has_internal_subset: int) -> None:
-        if has_internal_subset:
-            raise _Refused(
-                f"{self.name} has a DOCTYPE with an internal subset (declarations inside [ ]), which is not "
-                "allowed in a glossary file: it can declare entities that expand to gigabytes or read other files"
-            )
-
-    def _skipped_entity(self, entity_name: str, _is_parameter: int) -> None:
-        raise _Refused(f"{self.name} refers to the entity &{entity_name};, which is not allowed; nothing was read")
-
-
 def _parse(data: bytes, name: str) -> Element:
-    if not data.strip():
-        raise BadInput(f"{name} is empty; it is not a TBX file")
-    parser = _Parser(name)
-    try:
-        parser.feed(data)
-        return parser.close()
-    except _Refused as error:
-        raise BadInput(str(error)) from None
-    except EntitiesForbidden as error:
-        raise BadInput(
-            f"{name} declares entities (<!ENTITY {error.name} …>), which is not allowed: entities can expand to "
-            "gigabytes of text or read other files; nothing was read"
-        ) from None
-    except DefusedXmlException as error:
-        raise BadInput(f"{name} contains XML constructs that are not allowed ({error}); nothing was read") from None
-    except (ParseError, expat.ExpatError) as error:
-        raise BadInput(f"{name} is not well-formed XML ({error}); it may be truncated or damaged") from error
-    except (ValueError, LookupError) as error:  # an encoding expat cannot read
-        raise BadInput(f"{name} uses an encoding that cannot be read ({error}); save it as UTF-8") from error
+    kind = XmlKind(
+        article="a TBX file",
+        name="a glossary file",
+        advice="nothing was read",
+        too_many="too many to import",
+        max_elements=MAX_ELEMENTS,
+        max_depth=MAX_DEPTH,
+    )
+    return parse_untrusted(data, name, kind)

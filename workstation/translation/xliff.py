@@ -44,25 +44,21 @@ translation. Reading never writes anything.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
-from xml.parsers import expat
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser
 from lxml import etree
 
 from workstation.errors import BadInput, EnvironmentFailure, Refused
 from workstation.model import SegmentState
+from workstation.user_files import write_atomically
+from workstation.xml_safety import XmlKind, parse_untrusted
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 EW_NS = "urn:editorial-workstation:xliff"
@@ -201,7 +197,7 @@ def write_xliff(
         title=title,
         part_labels=part_labels,
     )
-    _write_atomically(out, data)
+    write_atomically(out, data)
 
 
 def render_xliff(
@@ -353,30 +349,6 @@ def _indent(element: Any, level: int) -> None:
     children[-1].tail = "\n" + "  " * level
 
 
-def _write_atomically(out: Path, data: bytes) -> None:
-    if out.is_dir():
-        raise BadInput(f"cannot write {out}: it is a folder")
-    if not out.parent.is_dir():
-        raise BadInput(f"cannot write {out}: the folder {out.parent} does not exist")
-    temporary: str | None = None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
-        temporary = None
-    except OSError as error:
-        raise EnvironmentFailure(f"cannot write {out}: {error.strerror or error}") from error
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-
-
 # --- reading --------------------------------------------------------------------------------------
 
 
@@ -420,83 +392,18 @@ def _too_large(name: str) -> str:
     return f"{name} is larger than {limit} MB, too large for the XLIFF of one article; nothing was imported"
 
 
-class _InternalSubset(Exception):
-    pass
-
-
-class _TooBig(Exception):
-    pass
-
-
-class _Builder(TreeBuilder):
-    """A tree builder that stops at absurd element counts or nesting, before memory or recursion suffer."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-        self.depth = 0
-
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:
-        self.count += 1
-        self.depth += 1
-        if self.count > MAX_ELEMENTS:
-            raise _TooBig(f"more than {MAX_ELEMENTS} elements")
-        if self.depth > MAX_DEPTH:
-            raise _TooBig(f"elements nested more than {MAX_DEPTH} deep")
-        return super().start(tag, attrs)
-
-    def end(self, tag: str) -> Element:
-        self.depth -= 1
-        return super().end(tag)
-
-
-class _Parser(DefusedXMLParser):
-    """defusedxml's expat parser: entity declarations and external references refused before anything is
-    expanded or fetched; a DOCTYPE naming an external DTD only is accepted (expat never loads it)."""
-
-    def __init__(self) -> None:
-        super().__init__(target=_Builder(), forbid_dtd=False, forbid_entities=True, forbid_external=True)
-        self._internal_subset = False
-        self.parser.StartDoctypeDeclHandler = self._doctype_start
-        self.parser.EndDoctypeDeclHandler = self._doctype_end
-
-    def _doctype_start(self, name: str, sysid: str | None, pubid: str | None, has_internal_subset: int) -> None:
-        self._internal_subset = bool(has_internal_subset)
-
-    def _doctype_end(self) -> None:
-        # Refused at the end so that entity declarations, the dangerous case, get their own message first.
-        if self._internal_subset:
-            raise _InternalSubset()
-
-
 def _parse(data: bytes, name: str) -> Element:
-    if not data.strip():
-        raise BadInput(f"{name} is empty; it is not an XLIFF file")
-    if not _looks_like_xml(data):
+    if data.strip() and not _looks_like_xml(data):
         raise BadInput(f"{name} is not an XML file, so it is not XLIFF")
-    parser = _Parser()
-    try:
-        parser.feed(data)
-        return parser.close()
-    except EntitiesForbidden as error:
-        raise BadInput(
-            f"{name} declares entities (<!ENTITY {error.name} …>), which is not allowed: entities can expand to "
-            "gigabytes of text or read other files; export the XLIFF again from your CAT tool"
-        ) from error
-    except ExternalReferenceForbidden as error:
-        raise BadInput(f"{name} refers to an external entity, which is not allowed; nothing was read") from error
-    except _InternalSubset as error:
-        raise BadInput(
-            f"{name} has a DOCTYPE with an internal subset (declarations inside [ ]), which is not allowed in XLIFF"
-        ) from error
-    except _TooBig as error:
-        raise BadInput(f"{name} has {error}, too many for the XLIFF of one article") from error
-    except DefusedXmlException as error:
-        raise BadInput(f"{name} contains XML constructs that are not allowed ({error})") from error
-    except (ParseError, expat.ExpatError) as error:
-        raise BadInput(f"{name} is not well-formed XML ({error}); it may be truncated or damaged") from error
-    except (ValueError, LookupError) as error:  # an encoding expat cannot read
-        raise BadInput(f"{name} uses an encoding that cannot be read ({error}); save it as UTF-8") from error
+    kind = XmlKind(
+        article="an XLIFF file",
+        name="XLIFF",
+        advice="export the XLIFF again from your CAT tool",
+        too_many="too many for the XLIFF of one article",
+        max_elements=MAX_ELEMENTS,
+        max_depth=MAX_DEPTH,
+    )
+    return parse_untrusted(data, name, kind)
 
 
 def _looks_like_xml(data: bytes) -> bool:
