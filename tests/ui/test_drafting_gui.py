@@ -178,3 +178,26 @@ def test_settings_switch_profile(qtbot, window) -> None:
     dialog.accept()
     assert window.services.people.current().name == "Minh"
     assert window.profile_label.text() == "Working as Minh"
+
+
+def test_pasting_from_word_keeps_structure_and_emphasis_but_not_fonts(qtbot, window) -> None:
+    editor = open_article(window, headline="Dán")
+    mime = QMimeData()
+    mime.setHtml(
+        '<p style="font-family:Times New Roman;font-size:14pt;color:#c00">Hội nghị <b>xúc tiến</b> '
+        '<a href="https://vietnam.vn">du lịch</a></p>'
+        "<h2>Triển vọng</h2><ul><li>Đường bay mới</li><li><i>Visa</i> điện tử</li></ul>"
+    )
+    mime.setText("plain fallback")
+    editor.body.insertFromMimeData(mime)
+    article_id = editor.article.id
+    wait_saved(qtbot, window, article_id, lambda a: len(a.blocks) == 4)
+    blocks = window.services.editorial.get(article_id).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "Hội nghị xúc tiến du lịch"),
+        ("heading", "Triển vọng"),
+        ("bulleted", "Đường bay mới"),
+        ("bulleted", "Visa điện tử"),
+    ]
+    assert blocks[0].marks == (Mark(9, 17, "bold"), Mark(18, 25, "link", "https://vietnam.vn"))
+    assert blocks[3].marks == (Mark(0, 4, "italic"),)

@@ -52,7 +52,8 @@ class BodyEditor(QTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAcceptRichText(False)  # pasted HTML would bring fonts and colours the portal drops
+        # Pasted HTML goes through blocks_from_html: Qt's own rich paste would bring fonts and colours.
+        self.setAcceptRichText(False)
         self.setTabChangesFocus(True)
         self.setPlaceholderText(_("Body: write the story; Ctrl+B bold, Ctrl+I italic, Ctrl+K link"))
         self._thumbnail_for: Callable[[str], QImage | None] = lambda _picture_id: None
@@ -208,7 +209,42 @@ class BodyEditor(QTextEdit):
         if paths:
             self.pictures_dropped.emit(paths)
             return
+        if source.hasHtml() and not self.isReadOnly():
+            self.paste_blocks(blocks_from_html(source.html()))
+            return
         super().insertFromMimeData(source)
+
+    def paste_blocks(self, blocks: list[Block]) -> None:
+        """Pasted rich text, kept to the portal's vocabulary: the first piece joins the paragraph at the
+        cursor, the others become paragraphs, headings, quotes or list items of their own."""
+        if not blocks:
+            return
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        cursor.removeSelectedText()
+        for index, block in enumerate(blocks):
+            if index:
+                cursor.insertBlock(_block_format(block), QTextCharFormat())
+                if block.kind in _LIST_STYLES:
+                    cursor.createList(_list_format(block.kind))
+            _insert_marked_text(cursor, block)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+
+
+def blocks_from_html(markup: str) -> list[Block]:
+    """Rich text from the clipboard (Word, a browser) as blocks: fonts, colours, sizes and tables fall
+    away; paragraphs, headings, lists, bold, italic and links stay."""
+    document = QTextDocument()
+    document.setHtml(markup)
+    blocks = []
+    text_block = document.begin()
+    while text_block.isValid():
+        block = _read_block(text_block)
+        if block is not None and block.kind != BlockKind.PICTURE:
+            blocks.append(Block(new_id(), block.text, block.kind, block.marks))
+        text_block = text_block.next()
+    return blocks
 
 
 def format_property(text_format: QTextFormat, key: int) -> str | None:
