@@ -212,6 +212,8 @@ class PictureRepository:
                     picture.copyright_holder, updated_at, picture_id,
                 ),
             )  # fmt: skip
+            if captions is not None:
+                _reindex_articles_showing(connection, self._store, picture_id)
         return picture
 
     def delete(self, picture_id: str) -> bool:
@@ -322,3 +324,17 @@ def _unlink(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def _reindex_articles_showing(connection: sqlite3.Connection, store: Store, picture_id: str) -> None:
+    """Captions are searchable text of every article (and translation) that shows the picture."""
+    from workstation.storage.articles import ArticleRepository
+    from workstation.storage.search import SearchIndex
+
+    articles = ArticleRepository(store)
+    for (article_id,) in connection.execute(
+        "SELECT DISTINCT article_id FROM blocks WHERE picture_id = ?", (picture_id,)
+    ).fetchall():
+        article = articles.get(article_id)
+        if article is not None:
+            SearchIndex.index(connection, article)

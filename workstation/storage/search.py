@@ -93,7 +93,9 @@ class SearchIndex:
     def index(connection: sqlite3.Connection, article: Article) -> None:
         """(Re)index ``article``, already written, inside the caller's transaction."""
         SearchIndex.remove(connection, article.id)
-        body = "\n".join(block.text for block in article.blocks if block.kind != BlockKind.PICTURE)
+        body = "\n".join(
+            [block.text for block in article.blocks if block.kind != BlockKind.PICTURE] + _captions(connection, article)
+        )
         extra = extra_text(article.byline, article.dateline, article.subjects, article.keywords, article.notes)
         connection.execute(
             _INSERT,
@@ -162,6 +164,17 @@ def _article_text(row: dict[str, str], body: list[tuple[str, str]]) -> ArticleTe
     parts += [("keywords", keyword) for keyword in json.loads(row["keywords"])]
     parts.append(("notes", row["notes"]))
     return ArticleText(tuple((part, text) for part, text in parts if text))
+
+
+def _captions(connection: sqlite3.Connection, article: Article) -> list[str]:
+    """The captions, in the article's language, of the pictures it shows."""
+    picture_ids = article.picture_ids
+    if not picture_ids:
+        return []
+    rows = connection.execute(
+        f"SELECT captions FROM pictures WHERE id IN ({', '.join('?' * len(picture_ids))})", picture_ids
+    ).fetchall()
+    return [caption for (captions,) in rows if (caption := json.loads(captions).get(article.language))]
 
 
 def _search_text(text: str | None) -> str:
