@@ -9,17 +9,11 @@ from pathlib import Path
 import docx
 import pytest
 from docx.shared import Cm
-from PIL import Image
 
+from tests.support.images import png_bytes
 from workstation.cli import main
 from workstation.errors import BadInput
 from workstation.model import Block, BlockKind, Mark
-
-
-def _png(colour: tuple[int, int, int] = (10, 120, 60)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (320, 200), colour).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def _word_document(path: Path) -> Path:
@@ -30,7 +24,7 @@ def _word_document(path: Path) -> Path:
     paragraph = document.add_paragraph("Hơn ")
     paragraph.add_run("200 doanh nghiệp").bold = True
     paragraph.add_run(" tham dự.")
-    document.add_picture(io.BytesIO(_png()), width=Cm(8))
+    document.add_picture(io.BytesIO(png_bytes(320, 200, (10, 120, 60))), width=Cm(8))
     document.add_paragraph("Quang cảnh hội nghị.", style="Caption")
     document.add_heading("Triển vọng hợp tác", level=2)
     document.add_paragraph("Mở đường bay mới", style="List Bullet")
@@ -55,7 +49,11 @@ def test_import_creates_an_article_with_its_picture_and_marks(services, tmp_path
 def test_export_then_import_gives_the_same_article_back(services, tmp_path: Path) -> None:
     article = services.editorial.create_article("en", "Da Nang courts Korean visitors", lead="Seoul, 12 October.")
     picture = services.editorial.add_picture(
-        article.id, _png(), name="hall.png", captions={"en": "The hall"}, credits={"en": "VNA"}
+        article.id,
+        png_bytes(320, 200, (10, 120, 60)),
+        name="hall.png",
+        captions={"en": "The hall"},
+        credits={"en": "VNA"},
     )
     article = services.editorial.get(article.id)
     body = [

@@ -141,14 +141,10 @@ def test_short_text_snippet_is_the_whole_text_with_newlines_flattened() -> None:
 
 
 def test_picture_captions_are_found_and_follow_caption_edits(services) -> None:
-    import io
+    from tests.support.images import png_bytes
 
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (10, 20, 30)).save(buffer, "PNG")
     article = services.editorial.create_article("vi", "Tin ảnh", lead="Sapo.")
-    picture = services.editorial.add_picture(article.id, buffer.getvalue(), captions={"vi": "Nghệ nhân gốm Bát Tràng"})
+    picture = services.editorial.add_picture(article.id, png_bytes(64, 48), captions={"vi": "Nghệ nhân gốm Bát Tràng"})
     assert [hit.id for hit in services.search.search("bat trang")] == [article.id]
     services.pictures.update_texts(picture.id, captions={"vi": "Làng lụa Vạn Phúc"})
     assert services.search.search("bat trang") == []

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 import pytest
-from PIL import Image
 
+from tests.support.images import png_bytes
 from workstation.errors import BadInput, Refused
 from workstation.model import Block, Role, SegmentState
-
-
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (200, 120), (30, 90, 160)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -27,7 +20,7 @@ def article(services):
         paragraphs=["Đoạn một câu một. Đoạn một câu hai. Đoạn một câu ba.", "Đoạn hai."],
     )
     services.editorial.add_picture(
-        article.id, _png(), name="a.png", captions={"vi": "Quang cảnh hội nghị."}, alt_texts={"vi": "Hội trường."}
+        article.id, png_bytes(), name="a.png", captions={"vi": "Quang cảnh hội nghị."}, alt_texts={"vi": "Hội trường."}
     )
     return services.editorial.get(article.id)
 

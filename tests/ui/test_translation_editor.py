@@ -3,14 +3,13 @@ review by another profile, readiness, XLIFF through the view, CJK fonts, the lis
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from PySide6.QtCore import Qt
 
+from tests.support.images import png_bytes
 from tests.support.qt import type_text
 from workstation.model import Role, SegmentState
 from workstation.ui.segment_model import GROUP_ROLE, SegmentModel, progress_text
@@ -18,12 +17,6 @@ from workstation.ui.translation_panels import INSERTED_STYLE
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-
-
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (160, 100), (30, 90, 160)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -35,7 +28,11 @@ def article(services):
         paragraphs=["Đoạn một câu một. Đoạn một câu hai.", "Đoạn hai."],
     )
     services.editorial.add_picture(
-        article.id, _png(), name="a.png", captions={"vi": "Quang cảnh hội nghị."}, alt_texts={"vi": "Hội trường."}
+        article.id,
+        png_bytes(160, 100),
+        name="a.png",
+        captions={"vi": "Quang cảnh hội nghị."},
+        alt_texts={"vi": "Hội trường."},
     )
     return services.editorial.get(article.id)
 
