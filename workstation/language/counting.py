@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
-_CJK_CHAR = (
+# Han, kana, Hangul (syllables and jamo), bopomofo, as regex ranges: scripts counted by character and,
+# in search and glossary matching, taken one character at a time.
+CJK_RANGES = (
     "\u1100-\u11ff"  # Hangul Jamo
     "\u2e80-\u2fdf"  # CJK radicals
     "\u3040-\u30ff"  # Hiragana, Katakana
@@ -26,9 +28,9 @@ _CJK_CHAR = (
     "\uff66-\uff9f"  # half-width Katakana
     "\U00020000-\U0003134f"  # Han extensions B-G
 )
-_CJK = re.compile(f"[{_CJK_CHAR}]")
+_CJK = re.compile(f"[{CJK_RANGES}]")
 # A word: a run without spaces or CJK characters that holds at least one letter or digit.
-_WORD = re.compile(rf"[^\s{_CJK_CHAR}]+")
+_WORD = re.compile(rf"[^\s{CJK_RANGES}]+")
 
 
 @dataclass(frozen=True)

@@ -16,27 +16,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Han, kana, Hangul (syllables and jamo), bopomofo: scripts written without spaces between words
-# (or, for Korean, with words whose syllables are searched on their own), so each is a token.
-_CJK_RANGES = (
-    "\u1100-\u11ff"  # Hangul Jamo
-    "\u2e80-\u2fdf"  # CJK radicals
-    "\u3040-\u30ff"  # Hiragana, Katakana
-    "\u3100-\u312f\u3130-\u318f"  # Bopomofo, Hangul compatibility Jamo
-    "\u31f0-\u31ff"  # Katakana phonetic extensions
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
-    "\uac00-\ud7af"  # Hangul syllables
-    "\uff66-\uff9f"  # half-width Katakana
-    "\U00020000-\U0003134f"  # Han extensions B-G
-)
-_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
+from workstation.language.counting import CJK_RANGES
+
+# CJK scripts are written without spaces between words (or, for Korean, with words whose syllables
+# are searched on their own), so each character is a token.
+_CJK_CHAR = re.compile(f"[{CJK_RANGES}]")
 # The generic combining diacritics (not the marks of Indic scripts or the kana voicing marks):
 # left over only where text was not NFC or a letter has no precomposed form.
 _LOOSE_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # A token character as unicode61 sees it (letters and digits), apart from the CJK ones.
-_WORD_CHAR = f"(?:(?![{_CJK_RANGES}])[^\\W_])"
-_WORD_CHAR_RE = re.compile(_WORD_CHAR)
-_TOKEN = re.compile(f"[{_CJK_RANGES}]|{_WORD_CHAR}+")
+WORD_CHAR = f"(?:(?![{CJK_RANGES}])[^\\W_])"
+WORD_CHAR_RE = re.compile(WORD_CHAR)
+_TOKEN = re.compile(f"[{CJK_RANGES}]|{WORD_CHAR}+")
 _TERM = re.compile(r'"([^"]*)"?|([^\s"]+)')
 # Letters with a stroke or other mark that Unicode does not decompose; đ is the Vietnamese one,
 # and ð/Ð stand in for it in text converted from legacy encodings.
@@ -185,7 +176,7 @@ def _occurrences(pattern: re.Pattern[str], text: str, starts_word: bool) -> list
     at = 0
     while (match := pattern.search(text, at)) is not None:
         start, end = match.span()
-        if starts_word and start and _WORD_CHAR_RE.match(text, start - 1):
+        if starts_word and start and WORD_CHAR_RE.match(text, start - 1):
             at = start + 1
             continue
         spans.append((start, end))
@@ -223,7 +214,7 @@ def _term_regex(term: Term) -> str:
             parts.append(r"[\W_]*" if cjk or _CJK_CHAR.match(term.tokens[n - 1]) else r"[\W_]+")
         parts.append(re.escape(token))
     if not _CJK_CHAR.match(term.tokens[-1]):
-        parts.append(f"{_WORD_CHAR}*" if term.prefix else f"(?!{_WORD_CHAR})")
+        parts.append(f"{WORD_CHAR}*" if term.prefix else f"(?!{WORD_CHAR})")
     return "".join(parts)
 
 

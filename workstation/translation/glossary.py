@@ -41,6 +41,7 @@ from typing import Any
 from workstation.clock import Clock, timestamp
 from workstation.errors import BadInput, NotFound, Refused
 from workstation.ids import new_id
+from workstation.language.folding import WORD_CHAR, WORD_CHAR_RE
 from workstation.model import LANGUAGES
 from workstation.storage import glossary as sql
 from workstation.storage.store import Store
@@ -58,15 +59,9 @@ MAX_NOTE_CHARS = 4000
 MAX_FORBIDDEN = 50
 DATA_VERSION_CHECK_SECONDS = 1.0
 
-# Scripts written without spaces between words (Han, kana) or whose nouns take particles without a space
-# (Hangul): a term matches inside a longer run of them. The same ranges as language/folding.py.
-_CJK_RANGES = (
-    "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f\U00020000-\U0003134f"
-)
-_WORD_CHAR = f"(?:(?![{_CJK_RANGES}])[^\\W_])"
-_WORD_CHAR_RE = re.compile(_WORD_CHAR)
-_UNIT = re.compile(f"{_WORD_CHAR}+|\\S")
+# Han, kana and Hangul are single signs here, so a term matches inside a longer run of them (no spaces
+# between words, or nouns that take particles without a space).
+_UNIT = re.compile(f"{WORD_CHAR}+|\\S")
 """What a term is indexed by and a text walked by: a word of a spaced script, or any other single sign."""
 _SPACES = re.compile(r"\s+")
 _SAME_AS = {
@@ -341,7 +336,7 @@ class TermMatcher:
             bucket = index.get(first.group())
             if bucket is None:
                 bucket = index[first.group()] = _Bucket()
-            bucket.by_key[key] = (bool(_WORD_CHAR_RE.match(key[-1])), payload)
+            bucket.by_key[key] = (bool(WORD_CHAR_RE.match(key[-1])), payload)
         for bucket in index.values():
             bucket.lengths = sorted({len(key) for key in bucket.by_key}, reverse=True)
         self._index = index
@@ -366,7 +361,7 @@ class TermMatcher:
                 if candidate is None:
                     continue
                 ends_word, payload = candidate
-                if ends_word and end < length and _WORD_CHAR_RE.match(text, end):
+                if ends_word and end < length and WORD_CHAR_RE.match(text, end):
                     continue
                 found.append((start, end, payload))
                 break
