@@ -292,4 +292,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (translation_id, address, code)
     );
     """,
+    # 10: packages (filled in by the packaging work).
+    """
+    SELECT 1;
+    """,
+    # 11: station sync (filled in by the sync work).
+    """
+    SELECT 1;
+    """,
 ]
