@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -46,3 +49,46 @@ class PortalLimits:
     # An unfinished upload is kept this long after its last acknowledged chunk, then purged.
     upload_lifetime: timedelta = timedelta(days=2)
     enrolment_code_lifetime: timedelta = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """Which database and bundle storage the portal uses: SQLite and the data folder unless told otherwise.
+
+    Read from `<data dir>/portal.toml` (`[database] url`, `[storage] s3_bucket`, `s3_prefix`,
+    `s3_endpoint_url`, `s3_region`), each overridden by an environment variable
+    (`PORTAL_DATABASE_URL`, `PORTAL_S3_BUCKET`, `PORTAL_S3_PREFIX`, `PORTAL_S3_ENDPOINT_URL`,
+    `PORTAL_S3_REGION`). S3 credentials come from boto3's usual sources (environment, profile).
+    """
+
+    database_url: str | None = None
+    """`postgresql://user:password@host:port/db`; None means `portal.db` in the data folder."""
+    s3_bucket: str | None = None
+    """None keeps bundles in the data folder's `bundles/`."""
+    s3_prefix: str = "bundles/"
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+
+    @classmethod
+    def load(cls, data_dir: Path, environ: Mapping[str, str] = os.environ) -> PortalSettings:
+        path = data_dir / "portal.toml"
+        try:
+            document = tomllib.loads(path.read_text("utf-8")) if path.is_file() else {}
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise PortalSetupError(f"cannot read the settings file {path}: {error}") from error
+        database = document.get("database", {})
+        storage = document.get("storage", {})
+
+        def setting(variable: str, section: Mapping[str, object], key: str) -> str | None:
+            value = environ.get(variable) or section.get(key)
+            if value is not None and not isinstance(value, str):
+                raise PortalSetupError(f"{path}: {key} must be a string")
+            return value or None
+
+        return cls(
+            database_url=setting("PORTAL_DATABASE_URL", database, "url"),
+            s3_bucket=setting("PORTAL_S3_BUCKET", storage, "s3_bucket"),
+            s3_prefix=setting("PORTAL_S3_PREFIX", storage, "s3_prefix") or "bundles/",
+            s3_endpoint_url=setting("PORTAL_S3_ENDPOINT_URL", storage, "s3_endpoint_url"),
+            s3_region=setting("PORTAL_S3_REGION", storage, "s3_region"),
+        )
