@@ -9,36 +9,44 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
-from portal import api, tus
+from portal import api, bench_sink, tus
+from portal.api import ErrorResponse
 from portal.clock import Clock, utc_now
-from portal.config import PortalLimits, PortalPaths
+from portal.config import PortalLimits, PortalPaths, PortalSettings
 from portal.context import Portal
 from portal.intake import BundleIntake
 from portal.keys import load_or_create_portal_key
+from portal.storage import open_bundle_storage
 from portal.store import open_portal_store
 from portal.uploads import UploadArea, UploadLocks
 from workstation.signing import public_key_b64
 
 
 def build_portal(data_dir: Path, limits: PortalLimits | None = None, clock: Clock = utc_now) -> Portal:
-    """Open the data folder (creating it, the database and the key on first start)."""
+    """Open the data folder (creating it, the database and the key on first start) and the database and
+    bundle storage its settings (`portal.toml`, `PORTAL_*` variables) choose."""
     paths = PortalPaths(Path(data_dir))
     paths.create()
+    settings = PortalSettings.load(paths.data_dir)
     key = load_or_create_portal_key(paths.key)
-    store = open_portal_store(paths.database)
+    bundles = open_bundle_storage(settings, paths)
+    store = open_portal_store(paths.database, settings.database_url)
     uploads = UploadArea(paths.uploads)
     return Portal(
         paths=paths,
-        limits=limits or PortalLimits(),
+        limits=limits or settings.limits,
         store=store,
         key=key,
         public_key=public_key_b64(key),
         clock=clock,
         uploads=uploads,
         locks=UploadLocks(),
-        intake=BundleIntake(store, uploads, paths.bundles, key, clock),
+        intake=BundleIntake(store, uploads, bundles, key, clock, paths.incoming),
+        bundles=bundles,
+        settings=settings,
     )
 
 
@@ -48,6 +56,7 @@ def create_app(data_dir: Path, limits: PortalLimits | None = None, clock: Clock 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         portal.intake.recover()
+        tus.purge_expired_uploads(portal, portal.clock())
         yield
         portal.store.close()
 
@@ -61,9 +70,36 @@ def create_app(data_dir: Path, limits: PortalLimits | None = None, clock: Clock 
     app.include_router(api.router)
     app.include_router(tus.router)
     app.include_router(tus.tus_request)
+    bench_sink.mount_if_enabled(app)  # only with PORTAL_BENCH_SINK=1, for the upload benchmark
     app.add_middleware(tus.TusResumableHeader)
     app.add_exception_handler(RequestValidationError, _readable_validation_error)
+    app.openapi = lambda: _openapi_with_readable_errors(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi_with_readable_errors(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with every 422 described as what `_readable_validation_error` sends."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            openapi_version=app.openapi_version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("ErrorResponse", ErrorResponse.model_json_schema())
+        readable = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                invalid = operation.get("responses", {}).get("422")
+                if invalid is not None:
+                    invalid["content"] = readable
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = document
+    return app.openapi_schema
 
 
 async def _readable_validation_error(_request: Request, error: Exception) -> JSONResponse:

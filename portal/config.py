@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from portal.errors import PortalSetupError
 
 @dataclass(frozen=True)
 class PortalPaths:
-    """The data folder's layout: `portal.db`, `portal-key.pem`, `bundles/` and `uploads/`."""
+    """The data folder's layout: `portal.db`, `portal-key.pem`, `portal.toml`, `bundles/`, `uploads/`, `incoming/`."""
 
     data_dir: Path
 
@@ -34,8 +34,13 @@ class PortalPaths:
     def uploads(self) -> Path:
         return self.data_dir / "uploads"
 
+    @property
+    def incoming(self) -> Path:
+        """Working copies of hand-carried bundles while `ingest` judges them."""
+        return self.data_dir / "incoming"
+
     def create(self) -> None:
-        for folder in (self.data_dir, self.bundles, self.uploads):
+        for folder in (self.data_dir, self.bundles, self.uploads, self.incoming):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as error:
@@ -44,11 +49,16 @@ class PortalPaths:
 
 @dataclass(frozen=True)
 class PortalLimits:
+    """What one station may send. `max_upload_size` and `station_quota` are set in portal.toml's `[limits]`."""
+
     # Sealed bundles are text and a few pictures; 2 GiB leaves room without inviting abuse.
     max_upload_size: int = 2 * 1024**3
     # An unfinished upload is kept this long after its last acknowledged chunk, then purged.
     upload_lifetime: timedelta = timedelta(days=2)
     enrolment_code_lifetime: timedelta = timedelta(days=3)
+    # Bytes of accepted bundles plus unfinished uploads per station: years of bulletins, yet a
+    # runaway or stolen station cannot fill the portal's disk.
+    station_quota: int = 50 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,8 @@ class PortalSettings:
     """Which database and bundle storage the portal uses: SQLite and the data folder unless told otherwise.
 
     Read from `<data dir>/portal.toml` (`[database] url`, `[storage] s3_bucket`, `s3_prefix`,
-    `s3_endpoint_url`, `s3_region`), each overridden by an environment variable
+    `s3_endpoint_url`, `s3_region`, `[limits] max_upload_size`, `station_quota`), the first five each
+    overridden by an environment variable
     (`PORTAL_DATABASE_URL`, `PORTAL_S3_BUCKET`, `PORTAL_S3_PREFIX`, `PORTAL_S3_ENDPOINT_URL`,
     `PORTAL_S3_REGION`). S3 credentials come from boto3's usual sources (environment, profile).
     """
@@ -68,6 +79,8 @@ class PortalSettings:
     s3_prefix: str = "bundles/"
     s3_endpoint_url: str | None = None
     s3_region: str | None = None
+    limits: PortalLimits = field(default_factory=PortalLimits)
+    """`[limits] max_upload_size` and `station_quota`, in bytes."""
 
     @classmethod
     def load(cls, data_dir: Path, environ: Mapping[str, str] = os.environ) -> PortalSettings:
@@ -78,6 +91,7 @@ class PortalSettings:
             raise PortalSetupError(f"cannot read the settings file {path}: {error}") from error
         database = document.get("database", {})
         storage = document.get("storage", {})
+        limits = document.get("limits", {})
 
         def setting(variable: str, section: Mapping[str, object], key: str) -> str | None:
             value = environ.get(variable) or section.get(key)
@@ -91,4 +105,20 @@ class PortalSettings:
             s3_prefix=setting("PORTAL_S3_PREFIX", storage, "s3_prefix") or "bundles/",
             s3_endpoint_url=setting("PORTAL_S3_ENDPOINT_URL", storage, "s3_endpoint_url"),
             s3_region=setting("PORTAL_S3_REGION", storage, "s3_region"),
+            limits=_limits(limits, path),
         )
+
+
+def _limits(section: Mapping[str, object], path: Path) -> PortalLimits:
+    defaults = PortalLimits()
+    known = ("max_upload_size", "station_quota")
+    unknown = sorted(set(section) - set(known))
+    if unknown:
+        raise PortalSetupError(f"{path}: [limits] has no setting {unknown[0]!r} (only {', '.join(known)})")
+    values: dict[str, int] = {}
+    for key in known:
+        value = section.get(key, getattr(defaults, key))
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise PortalSetupError(f"{path}: [limits] {key} must be a positive whole number of bytes")
+        values[key] = value
+    return replace(defaults, **values)

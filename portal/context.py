@@ -8,8 +8,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Request
 
 from portal.clock import Clock
-from portal.config import PortalLimits, PortalPaths
+from portal.config import PortalLimits, PortalPaths, PortalSettings
 from portal.intake import BundleIntake
+from portal.storage import BundleStorage
 from portal.store import PortalStore
 from portal.uploads import UploadArea, UploadLocks
 
@@ -25,6 +26,11 @@ class Portal:
     uploads: UploadArea
     locks: UploadLocks
     intake: BundleIntake
+    bundles: BundleStorage
+    settings: PortalSettings
+
+    def close(self) -> None:
+        self.store.close()
 
 
 def get_portal(request: Request) -> Portal:

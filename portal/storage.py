@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol, cast
 
 from portal.config import PortalPaths, PortalSettings
 from portal.errors import PortalSetupError
 from portal.uploads import fsync_folder
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
 
 
 class BundleStorage(Protocol):
@@ -49,8 +52,123 @@ class FolderBundleStorage:
         (self._folder / name).unlink(missing_ok=True)
 
 
+# boto3's managed transfer: one PUT up to 64 MiB, above that a multipart upload of 16 MiB parts
+# sent 4 at a time (a 2 GiB bundle is 128 parts, far below S3's 10,000).
+MULTIPART_THRESHOLD = 64 * 1024**2
+MULTIPART_PART_SIZE = 16 * 1024**2
+MULTIPART_CONCURRENCY = 4
+_CONNECT_TIMEOUT_SECONDS = 10
+
+
+class S3BundleStorage:
+    """Bundles as objects `<prefix><name>` in one S3-compatible bucket (AWS, MinIO, Ceph, moto…).
+
+    Credentials come from boto3's usual sources (environment, shared profile, instance role).
+    """
+
+    def __init__(
+        self,
+        client: BaseClient,
+        bucket: str,
+        prefix: str = "",
+        *,
+        multipart_threshold: int = MULTIPART_THRESHOLD,
+        part_size: int = MULTIPART_PART_SIZE,
+    ) -> None:
+        from boto3.s3.transfer import TransferConfig
+
+        self._client = client
+        self._bucket = bucket
+        self._prefix = prefix
+        self._transfer = TransferConfig(
+            multipart_threshold=multipart_threshold,
+            multipart_chunksize=part_size,
+            max_concurrency=MULTIPART_CONCURRENCY,
+        )
+
+    @classmethod
+    def connect(cls, settings: PortalSettings) -> S3BundleStorage:
+        """A storage on the settings' bucket, checked now: PortalSetupError says why it cannot be used."""
+        import boto3
+        from botocore.config import Config
+
+        assert settings.s3_bucket is not None
+        config = Config(
+            connect_timeout=_CONNECT_TIMEOUT_SECONDS,
+            retries={"max_attempts": 3, "mode": "standard"},
+            # Self-hosted S3 (MinIO, moto) is reached by address, where bucket sub-domains cannot work.
+            s3={"addressing_style": "path"} if settings.s3_endpoint_url else None,
+        )
+        client = boto3.client(
+            "s3", endpoint_url=settings.s3_endpoint_url, region_name=settings.s3_region, config=config
+        )
+        storage = cls(client, settings.s3_bucket, settings.s3_prefix)
+        storage.check()
+        return storage
+
+    @property
+    def location(self) -> str:
+        """`s3://bucket/prefix`, for messages."""
+        return f"s3://{self._bucket}/{self._prefix}"
+
+    def check(self) -> None:
+        """Make sure the bucket exists and these credentials reach it."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        endpoint = self._client.meta.endpoint_url
+        try:
+            self._client.head_bucket(Bucket=self._bucket)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in ("404", "NoSuchBucket"):
+                reason = "there is no such bucket; create it, or correct s3_bucket"
+            elif code in ("403", "AccessDenied", "Forbidden"):
+                reason = "access is denied; check the S3 credentials and the bucket's policy"
+            else:
+                reason = str(error)
+            raise PortalSetupError(f"cannot use the bundle bucket {self.location} at {endpoint}: {reason}") from error
+        except BotoCoreError as error:  # no credentials, endpoint unreachable, bad region…
+            raise PortalSetupError(f"cannot reach the bundle bucket {self.location} at {endpoint}: {error}") from error
+
+    def put(self, source: Path, name: str) -> None:
+        # upload_file returns once S3 has the whole object (every part acknowledged): durable.
+        self._client.upload_file(str(source), self._bucket, self._key(name), Config=self._transfer)
+        source.unlink()
+
+    def open(self, name: str) -> BinaryIO:
+        from botocore.exceptions import ClientError
+
+        try:
+            response = self._client.get_object(Bucket=self._bucket, Key=self._key(name))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise FileNotFoundError(f"no bundle {name} in {self.location}") from error
+            raise
+        # botocore's StreamingBody reads the object as it arrives (an io.IOBase with read/close).
+        return cast(BinaryIO, response["Body"])
+
+    def exists(self, name: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._client.head_object(Bucket=self._bucket, Key=self._key(name))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+    def delete(self, name: str) -> None:
+        self._client.delete_object(Bucket=self._bucket, Key=self._key(name))
+
+    def _key(self, name: str) -> str:
+        if not name or "/" in name or name in (".", ".."):
+            raise ValueError(f"{name!r} is not a bundle file name")
+        return f"{self._prefix}{name}"
+
+
 def open_bundle_storage(settings: PortalSettings, paths: PortalPaths) -> BundleStorage:
     """The storage the settings choose: an S3 bucket when `s3_bucket` is set, else the data folder."""
     if settings.s3_bucket:
-        raise PortalSetupError("S3 bundle storage is not available in this build")
+        return S3BundleStorage.connect(settings)
     return FolderBundleStorage(paths.bundles)

@@ -8,9 +8,22 @@ only acknowledged bytes ever count.
 from __future__ import annotations
 
 import os
+import re
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
+
+_UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def new_upload_id() -> str:
+    return uuid.uuid4().hex
+
+
+def is_upload_id(value: str) -> bool:
+    """Whether `value` has the form of the ids this portal hands out (32 lower-case hex digits)."""
+    return _UPLOAD_ID.fullmatch(value) is not None
 
 
 class UploadArea:
@@ -18,6 +31,9 @@ class UploadArea:
         self._folder = folder
 
     def path(self, upload_id: str) -> Path:
+        # The id names a file: anything but our own id form (`..`, `/`, NUL) never reaches the disk.
+        if not is_upload_id(upload_id):
+            raise ValueError(f"{upload_id!r} is not an upload id")
         return self._folder / upload_id
 
     def create(self, upload_id: str) -> None:
@@ -40,14 +56,14 @@ class ChunkWriter:
 
     def __init__(self, path: Path, offset: int, checksum: Any | None) -> None:
         self._offset = offset
-        # Unbuffered: request bodies arrive in large pieces, and each goes straight to the OS.
+        # Unbuffered: the caller already hands over large pieces, and each goes straight to the OS.
         self._handle = path.open("r+b", buffering=0)
         self._handle.truncate(offset)
         self._handle.seek(offset)
         self.checksum = checksum
         self.written = 0
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | bytearray) -> None:
         remaining = memoryview(data)
         while remaining:  # a raw write may take fewer bytes than offered
             remaining = remaining[self._handle.write(remaining) :]

@@ -27,6 +27,18 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def translate_every_segment(store_path: Path, translation_id: str) -> None:
+    """A translator's work, done through the service (the CLI has no sentence-by-sentence editor)."""
+    from workstation.app import open_services
+
+    services = open_services(store_path)
+    try:
+        for segment in services.translations.segments(translation_id):
+            services.translations.save_segment(translation_id, segment.address, f"[en] {segment.source_text}")
+    finally:
+        services.close()
+
+
 @pytest.fixture
 def article_file(tmp_path: Path) -> Path:
     path = tmp_path / "tin.txt"
@@ -57,6 +69,21 @@ def test_import_translate_package_seal_verify(capsys, store_path: Path, article_
     package_id = out.strip()
     code, out, _ = run(capsys, "--store", store, "package", "status", package_id)
     assert out == "open\n"
+
+    # The draft and its untranslated English are refused, every failure listed.
+    refused_bundle = tmp_path / "refused.zip"
+    code, out, _ = run(capsys, "--store", store, "package", "seal", package_id, "--out", str(refused_bundle))
+    assert code == 1 and not refused_bundle.exists()
+    assert f"{article_id} vi state:" in out and f"{article_id} en state:" in out
+
+    translate_every_segment(store_path, translation_id)
+    for state in ("in_review", "approved"):
+        code, _, _ = run(capsys, "--store", store, "article", "set-state", article_id, "--state", state)
+        assert code == 0
+    code, _, _ = run(capsys, "--store", store, "translation", "set-state", translation_id, "--state", "final")
+    assert code == 0
+    code, out, _ = run(capsys, "--store", store, "package", "check", package_id)
+    assert code == 0, out
 
     bundle = tmp_path / "bundle.zip"
     code, out, _ = run(capsys, "--store", store, "package", "seal", package_id, "--out", str(bundle))

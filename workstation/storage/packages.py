@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from typing import Any
+
 from workstation.model import OutboxEntry, Package
 from workstation.storage.store import Store
 
@@ -11,7 +15,7 @@ _OUTBOX_COLUMNS = (
 )
 
 # Sealed but not yet answered by the portal.
-_PENDING = "state IN ('queued', 'uploading')"
+_PENDING = "state IN ('queued', 'uploading', 'verifying')"
 
 
 class PackageRepository:
@@ -48,6 +52,19 @@ class PackageRepository:
         rows = self._store.query("SELECT id FROM packages ORDER BY created_at DESC, id DESC")
         return [package for row in rows if (package := self.get(row["id"])) is not None]
 
+    def update(self, package: Package) -> None:
+        """Name, destination, note and the ordered articles as `package` holds them (positions renumbered)."""
+        with self._store.transaction() as connection:
+            connection.execute(
+                "UPDATE packages SET name = ?, destination = ?, note = ?, updated_at = ? WHERE id = ?",
+                (package.name, package.destination, package.note, package.updated_at, package.id),
+            )
+            connection.execute("DELETE FROM package_items WHERE package_id = ?", (package.id,))
+            connection.executemany(
+                "INSERT INTO package_items (package_id, article_id, position) VALUES (?, ?, ?)",
+                [(package.id, article_id, n) for n, article_id in enumerate(package.article_ids)],
+            )
+
     def bump_version(self, package_id: str, version: int, now: str) -> None:
         with self._store.transaction() as connection:
             connection.execute(
@@ -55,7 +72,67 @@ class PackageRepository:
             )
 
 
+@dataclass(frozen=True)
+class StoredVersion:
+    """A row of package_versions: the snapshot and changes as JSON-decoded values."""
+
+    package_id: str
+    version: int
+    sealed_at: str
+    content_sha256: str
+    snapshot: dict[str, Any]
+    changes: list[str]
+
+
+class PackageVersionRepository:
+    """What each sealed version of a package held, for change summaries and refusing unchanged reseals."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def add(self, version: StoredVersion) -> None:
+        """Joins the caller's transaction, so the version commits with its outbox entry."""
+        with self._store.transaction() as connection:
+            connection.execute(
+                "INSERT INTO package_versions (package_id, version, sealed_at, content_sha256, snapshot, changes) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (version.package_id, version.version, version.sealed_at, version.content_sha256,
+                 json.dumps(version.snapshot, ensure_ascii=False, sort_keys=True),
+                 json.dumps(version.changes, ensure_ascii=False)),
+            )  # fmt: skip
+
+    def latest(self, package_id: str) -> StoredVersion | None:
+        row = self._store.query_one(
+            f"SELECT {_VERSION_COLUMNS} FROM package_versions WHERE package_id = ? ORDER BY version DESC LIMIT 1",
+            (package_id,),
+        )
+        return _stored_version(row) if row else None
+
+    def of_package(self, package_id: str) -> list[StoredVersion]:
+        """Oldest first."""
+        rows = self._store.query(
+            f"SELECT {_VERSION_COLUMNS} FROM package_versions WHERE package_id = ? ORDER BY version", (package_id,)
+        )
+        return [_stored_version(row) for row in rows]
+
+
+_VERSION_COLUMNS = "package_id, version, sealed_at, content_sha256, snapshot, changes"
+
+
+def _stored_version(row: dict[str, Any]) -> StoredVersion:
+    return StoredVersion(
+        package_id=row["package_id"],
+        version=row["version"],
+        sealed_at=row["sealed_at"],
+        content_sha256=row["content_sha256"],
+        snapshot=json.loads(row["snapshot"]),
+        changes=list(json.loads(row["changes"])),
+    )
+
+
 class OutboxRepository:
+    """Sealed bundles and how far each has got towards the portal; rows are never deleted (history)."""
+
     def __init__(self, store: Store) -> None:
         self._store = store
 
@@ -83,6 +160,7 @@ class OutboxRepository:
         return OutboxEntry(**row) if row else None
 
     def pending(self) -> list[OutboxEntry]:
+        """Bundles the portal has not answered about yet, oldest sealed first."""
         rows = self._store.query(
             f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE {_PENDING} ORDER BY sealed_at, package_id"
         )
@@ -105,6 +183,51 @@ class OutboxRepository:
                  entry.receipt, now, entry.package_id, entry.package_version),
             )  # fmt: skip
 
+    def mark_delivered(self, package_id: str, version: int, route: str, now: str) -> None:
+        """When and how the portal's verdict arrived; the first arrival is the one kept."""
+        with self._store.transaction() as connection:
+            connection.execute(
+                "UPDATE outbox SET delivered_at = coalesce(delivered_at, ?), route = coalesce(route, ?) "
+                "WHERE package_id = ? AND package_version = ?",
+                (now, route, package_id, version),
+            )
+
+    def history(self) -> list[OutboxRecord]:
+        """Every sealed bundle with its package name and times, newest sealed first."""
+        rows = self._store.query(
+            f"SELECT {_qualified(_OUTBOX_COLUMNS)}, o.updated_at, o.delivered_at, o.route, "
+            "coalesce(p.name, '') AS package_name FROM outbox o LEFT JOIN packages p ON p.id = o.package_id "
+            "ORDER BY o.sealed_at DESC, o.package_id, o.package_version DESC"
+        )
+        return [
+            OutboxRecord(
+                entry=OutboxEntry(**{name: row[name] for name in _OUTBOX_NAMES}),
+                package_name=row["package_name"],
+                updated_at=row["updated_at"],
+                delivered_at=row["delivered_at"],
+                route=row["route"],
+            )
+            for row in rows
+        ]
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """An outbox row with what only the history shows."""
+
+    entry: OutboxEntry
+    package_name: str
+    updated_at: str
+    delivered_at: str | None
+    route: str | None
+
+
+_OUTBOX_NAMES = [name.strip() for name in _OUTBOX_COLUMNS.split(",")]
+
+
+def _qualified(columns: str) -> str:
+    return ", ".join(f"o.{name.strip()}" for name in columns.split(","))
+
 
 class StationKeyRepository:
     """Public keys of stations whose bundles this workspace can verify (its own included)."""
@@ -123,3 +246,9 @@ class StationKeyRepository:
     def all(self) -> dict[str, str]:
         rows = self._store.query("SELECT station_id, public_key FROM known_station_keys")
         return {row["station_id"]: row["public_key"] for row in rows}
+
+    def entries(self) -> list[dict[str, str]]:
+        """Every imported key with its label and when it was added, oldest first."""
+        return self._store.query(
+            "SELECT station_id, public_key, label, added_at FROM known_station_keys ORDER BY added_at, station_id"
+        )
