@@ -73,7 +73,7 @@ def write_docx(article: Article, pictures: Sequence[ExportPicture], out_path: Pa
 
 def _render(article: Article, pictures: dict[str, ExportPicture]) -> bytes:
     document = docx.Document()
-    _drop_template_thumbnail(document)
+    drop_template_thumbnail(document)
     _set_page(document)
     _set_language(document, article.language)
     _set_core_properties(document, article)
@@ -103,7 +103,7 @@ def _language_tag(language: str) -> str:
     return _LANGUAGE_TAGS.get(language.lower(), language or "en-US")
 
 
-def _drop_template_thumbnail(document: Any) -> None:
+def drop_template_thumbnail(document: Any) -> None:
     # python-docx's template carries a preview image of some other document; Word makes its own.
     package_rels = document.part.package.rels
     for rel_id, relationship in list(package_rels.items()):

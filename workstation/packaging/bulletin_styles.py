@@ -7,10 +7,11 @@ from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+
+from workstation.editorial.docx_export import drop_template_thumbnail
 
 W_NAMESPACE = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 DOCUMENT_LANGUAGE = "en-GB"
@@ -37,18 +38,10 @@ _PARAGRAPH_AFTER_BORDER = (
 
 def prepare(document: Any) -> None:
     """A4 pages, the fonts and every style the bulletin uses, on a new python-docx document."""
-    _drop_template_thumbnail(document)
+    drop_template_thumbnail(document)
     _set_page(document)
     _prepare_fonts(document)
     _prepare_styles(document)
-
-
-def _drop_template_thumbnail(document: Any) -> None:
-    # python-docx's template carries a preview image of some other document; Word makes its own.
-    package_rels = document.part.package.rels
-    for rel_id, relationship in list(package_rels.items()):
-        if relationship.reltype == RT.THUMBNAIL:
-            del package_rels[rel_id]
 
 
 def _set_page(document: Any) -> None:
