@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from workstation.editorial.picture_library import PictureLibrary
     from workstation.editorial.search import SearchService
+    from workstation.packaging.bulletin import BulletinService
     from workstation.packaging.service import PackagingService
     from workstation.storage.backup import BackupSummary
     from workstation.storage.dictionary import StorePersonalDictionary
@@ -100,13 +101,39 @@ class Services:
     def packaging(self) -> PackagingService:
         from workstation.packaging.service import PackagingService
 
-        return PackagingService(self.store, self.identity, self.clock, self.bus)
+        return PackagingService(
+            self.store,
+            self.identity,
+            self.clock,
+            self.bus,
+            editorial=self.editorial,
+            people=self.people,
+            translations=self.translations,
+            pictures=lambda: self.pictures,
+            qa_errors=lambda translation_id: self.qa.errors(translation_id),
+        )
+
+    @cached_property
+    def bulletin(self) -> BulletinService:
+        from workstation.packaging.bulletin import BulletinService
+
+        return BulletinService(self.packaging, self.pictures, self.identity.name, self.clock)
 
     @cached_property
     def sync(self) -> SyncService:
+        from workstation.sync.feedback import FeedbackService
         from workstation.sync.service import SyncService
 
-        return SyncService(self.store, self.identity, portal_client, self.clock, self.bus)
+        # The feed merges into the same glossary and memory objects the views use, so they hear of it.
+        feedback = FeedbackService(
+            self.store,
+            self.identity.station_id,
+            self.clock,
+            self.bus,
+            glossary=lambda: self.glossary,
+            memory=lambda: self.memory,
+        )
+        return SyncService(self.store, self.identity, portal_client, self.clock, self.bus, feedback=feedback)
 
     @cached_property
     def glossary(self) -> Glossary:

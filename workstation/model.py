@@ -33,14 +33,83 @@ class SegmentState(StrEnum):
 
 
 class DeliveryState(StrEnum):
-    """Where a package stands; `open` means nothing sealed yet."""
+    """Where a package (its latest sealed bundle) stands; `open` means nothing sealed yet.
+
+    queued → uploading (some bytes acknowledged) → verifying (every byte acknowledged, no trusted
+    receipt yet) → accepted | rejected. `returned` is a package whose accepted bundle has items the
+    portal's editors sent back.
+    """
 
     OPEN = "open"
     QUEUED = "queued"
     UPLOADING = "uploading"
+    VERIFYING = "verifying"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     RETURNED = "returned"
+
+
+class DeliveryRoute(StrEnum):
+    """How the portal's verdict on a bundle reached the station."""
+
+    UPLOAD = "upload"
+    FEED = "feed"
+    HAND_CARRIED = "hand-carried"
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    """The portal editors' word on one item (article or translation) of a bundle, in one language."""
+
+    decision_id: str
+    item_id: str
+    language: str
+    outcome: str
+    """"published" or "returned"."""
+    comments: tuple[str, ...]
+    editor: str
+    decided_at: str
+    package_id: str = ""
+    package_version: int = 0
+    received_at: str = ""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One sealed bundle as the Sync view shows it, from sealing to the editors' decisions."""
+
+    package_id: str
+    package_name: str
+    version: int
+    state: str
+    """A `DeliveryState` value other than `open`."""
+    acknowledged: int
+    """Bytes the portal holds; `acknowledged / size` is the upload's progress."""
+    size: int
+    attempts: int
+    last_error: str
+    reasons: tuple[str, ...]
+    """Every reason the portal gave for a rejection."""
+    receipt: dict[str, object] | None
+    """The portal's signed receipt, as received."""
+    receipt_verified: bool
+    """The receipt's signature checks out against the portal key this station trusts, now."""
+    sealed_at: str
+    updated_at: str
+    delivered_at: str | None
+    """When the verdict arrived; None while in flight."""
+    route: str | None
+    """A `DeliveryRoute` value once delivered."""
+    decisions: tuple[ItemDecision, ...] = ()
+
+    @property
+    def in_flight(self) -> bool:
+        return self.state in (DeliveryState.QUEUED, DeliveryState.UPLOADING, DeliveryState.VERIFYING)
+
+    @property
+    def comments(self) -> tuple[str, ...]:
+        """Every editor comment on the bundle's items, in decision order."""
+        return tuple(comment for decision in self.decisions for comment in decision.comments)
 
 
 class BlockKind(StrEnum):
@@ -237,6 +306,11 @@ class Segment:
 
 @dataclass
 class Package:
+    """A coordinator's selection of source articles (each travels with all its translations), in order.
+
+    `version` is the latest sealed version, 0 while nothing has been sealed.
+    """
+
     id: str
     name: str
     article_ids: list[str]
@@ -246,6 +320,150 @@ class Package:
     version: int = 1
     created_at: str = ""
     updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class JumpTarget:
+    """Where a GUI goes to fix a rule failure.
+
+    `kind` "article" (a source article: `id` is its id, `field` e.g. "state", "headline", "embargo"),
+    "translation" (`id` the translation's id; `field` a field, or "segment:<address>" for a QA error),
+    or "picture" (`id` the picture's id; `field` "caption", "alt_text" or "credit", in the failure's language).
+    """
+
+    kind: str
+    id: str
+    field: str
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    """One way a package is not complete, named so the person can fix it.
+
+    `article_id` is the package's source article; `item_id` the item to change (the source or one of
+    its translations); `field` e.g. "state", "headline", "lead", "embargo", "picture:<picture-id>:caption",
+    "segment:<address>". `severity` "error" stops sealing; "warning" is shown and does not.
+    """
+
+    rule: str
+    article_id: str
+    item_id: str
+    language: str
+    field: str
+    message: str
+    target: JumpTarget
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def line(self) -> str:
+        """`<article-id> <language> <field>: <message>`: how the CLI and a refused seal list it."""
+        return f"{self.article_id} {self.language} {self.field}: {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "article_id": self.article_id,
+            "item_id": self.item_id,
+            "language": self.language,
+            "field": self.field,
+            "message": self.message,
+            "target": {"kind": self.target.kind, "id": self.target.id, "field": self.target.field},
+        }
+
+
+@dataclass(frozen=True)
+class ItemOverview:
+    """One language of an article in a package: the item holding it, its workflow state, and whether the
+    package can take it as it is (`final`: a source once cleared, a translation once every segment is final)."""
+
+    language: str
+    item_id: str
+    state: str
+    final: bool
+
+
+@dataclass(frozen=True)
+class ArticleOverview:
+    """A source article of a package, its languages (source first) and its estimated share of the bundle.
+
+    `size` is in bytes: its items' ninjs JSON plus its pictures' web renditions.
+    """
+
+    article_id: str
+    headline: str
+    language: str
+    state: str
+    picture_count: int
+    languages: tuple[ItemOverview, ...]
+    size: int
+
+
+@dataclass(frozen=True)
+class PackageOverview:
+    """What the package builder shows. `total_size` counts a picture shared by two articles once, as the bundle does."""
+
+    package: Package
+    articles: tuple[ArticleOverview, ...]
+    total_size: int
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language of the package's items, in the order first met."""
+        return tuple(dict.fromkeys(item.language for article in self.articles for item in article.languages))
+
+
+@dataclass(frozen=True)
+class PackageVersion:
+    """A sealed version of a package: what changed since the version before, and its bundle in the outbox.
+
+    `changes` is empty for the first version. `state`, `file_name` and `size` come from the outbox
+    (`state` "queued" … "accepted"; empty when the outbox no longer lists the bundle).
+    """
+
+    package_id: str
+    version: int
+    sealed_at: str
+    changes: tuple[str, ...]
+    state: str = ""
+    file_name: str = ""
+    size: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "package_id": self.package_id,
+            "version": self.version,
+            "sealed_at": self.sealed_at,
+            "state": self.state,
+            "file_name": self.file_name,
+            "size": self.size,
+            "changes": list(self.changes),
+        }
+
+
+@dataclass(frozen=True)
+class StationKey:
+    """A station whose bundles this workspace can verify: its own, or one imported from a key file."""
+
+    station_id: str
+    name: str
+    public_key: str
+    fingerprint: str
+    own: bool = False
+    added_at: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "station_id": self.station_id,
+            "name": self.name,
+            "public_key": self.public_key,
+            "fingerprint": self.fingerprint,
+            "own": self.own,
+            "added_at": self.added_at,
+        }
 
 
 @dataclass

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from tests.support.portal_process import enrol_code, running_portal
 from tests.support.qt import close_window, type_text
-from workstation.model import DeliveryState
+from workstation.model import DeliveryState, SegmentState
 from workstation.ui.translations_view import SegmentModel
 
 pytestmark = pytest.mark.e2e
@@ -64,21 +64,36 @@ def test_draft_translate_seal_enrol_sync_accepted(qtbot, open_window, store_path
         qtbot.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "4 of 4 segments translated" in translation_editor.progress.text()
 
-    # 4. Package the article with its translation and seal it in the background.
+    # 4. Make the package complete as the rules ask: the translator makes every sentence final,
+    # the article goes to review and the head of mission clears (approves) it.
+    services = window.services
+    translation = services.translations.translations_of(article_id)[0]
+    assert services.translations.set_state(translation.id, SegmentState.FINAL) == []
+    services.editorial.set_state(article_id, "in_review")
+    services.editorial.set_state(article_id, "approved")
+
+    # 5. Package the article with its translation and seal it in the background.
     window.show_section("Packages")
     package = window.packages.create_package("Tin tuần 41", [article_id])
+    qtbot.waitUntil(
+        lambda: window.packages.failures is not None and window.packages.check_operation is None, timeout=10_000
+    )
+    assert window.packages.failures == [] and window.packages.seal_button.isEnabled()
+    row = window.packages.builder.articles.topLevelItem(0)
+    assert row.text(1) == "Đà Nẵng quảng bá du lịch tại Hàn Quốc"
+    assert row.text(2) == "vi ✓ approved · en ✓ final"
     with qtbot.waitSignal(window.packages.sealed, timeout=15_000):
         window.packages.seal_selected()
     assert window.services.packaging.status(package.id) == DeliveryState.QUEUED
 
-    # 5. Start the portal, enrol through the Sync view, sync, and see the package accepted.
+    # 6. Start the portal, enrol through the Sync view, sync, and see the package accepted.
     with running_portal(tmp_path / "portal") as portal:
         window.show_section("Sync")
         sync_view = window.sync
         sync_view.portal_url.setText(portal.url)
         sync_view.code.setText(enrol_code(portal.data_dir))
         qtbot.mouseClick(sync_view.enrol_button, Qt.MouseButton.LeftButton)
-        assert window.services.sync.is_enrolled(), sync_view.message.text()
+        qtbot.waitUntil(window.services.sync.is_enrolled, timeout=15_000)
         with qtbot.waitSignal(sync_view.synced, timeout=30_000):
             qtbot.mouseClick(sync_view.sync_button, Qt.MouseButton.LeftButton)
         stored = portal.sql("SELECT count(*) FROM bundles")
@@ -95,6 +110,8 @@ def test_draft_translate_seal_enrol_sync_accepted(qtbot, open_window, store_path
 def test_enrolling_with_a_portal_that_is_down_says_so_and_keeps_the_outbox(qtbot, window) -> None:
     services = window.services
     article = services.editorial.create_article("vi", "Tin ngắn", lead="Một câu.")
+    services.editorial.set_state(article.id, "in_review")
+    services.editorial.set_state(article.id, "approved")  # cleared, so the rules let it be sealed
     package = services.packaging.create("P", [article.id])
     services.packaging.seal(package.id)
     with socket.socket() as probe:  # a port nothing listens on
@@ -103,5 +120,5 @@ def test_enrolling_with_a_portal_that_is_down_says_so_and_keeps_the_outbox(qtbot
     window.sync.portal_url.setText(dead_url)
     window.sync.code.setText("AAAA-BBBB-CCCC-DDDD")
     qtbot.mouseClick(window.sync.enrol_button, Qt.MouseButton.LeftButton)
-    assert "could not be reached" in window.sync.message.text()
+    qtbot.waitUntil(lambda: "could not be reached" in window.sync.message.text(), timeout=15_000)
     assert services.packaging.status(package.id) == DeliveryState.QUEUED

@@ -1,7 +1,9 @@
 """Real workstations for tests: a store, an identity, and small sealed bundles in the outbox.
 
 Used by tests/sync and tests/portal (stations are the portal's clients). Needs
-WORKSTATION_SECRETS=file in the environment so no OS keyring is touched.
+WORKSTATION_SECRETS=file in the environment so no OS keyring is touched. For tests that seal through
+the packaging service, whose completeness rules refuse drafts: `complete_article` makes an article
+that passes them, `clear_for_sealing` makes an existing one pass them.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.support.images import png_bytes
 from workstation.clock import timestamp, utc_now
 from workstation.ids import new_id
-from workstation.model import Article, Block, OutboxEntry, Package
+from workstation.model import Article, ArticleState, Block, OutboxEntry, Package, Picture, SegmentState
 from workstation.packaging.bundle import BundleIdentity, BundleItem, BundleMedia, file_sha256, seal_bundle
 from workstation.packaging.ninjs import to_ninjs
 from workstation.station.identity import StationIdentity, load_or_create_identity
@@ -23,6 +27,9 @@ from workstation.storage.packages import OutboxRepository, PackageRepository
 from workstation.storage.store import Store, open_store
 from workstation.sync.client import PortalClient
 from workstation.sync.service import PORTAL_TOKEN, SyncService
+
+if TYPE_CHECKING:
+    from workstation.app import Services
 
 PICTURE_BYTES = 12 * 1024  # incompressible, so a bundle spans several small chunks
 
@@ -137,3 +144,76 @@ def make_station(folder: Path) -> Station:
     folder.mkdir(parents=True, exist_ok=True)
     store = open_store(folder / "w.db")
     return Station(folder=folder, store=store, identity=load_or_create_identity(store))
+
+
+def clear_for_sealing(services: Services, source_id: str, picture_languages: tuple[str, ...] = ()) -> Article:
+    """Make a source article and its translations complete as they stand: the source cleared (through
+    review, as the acting profile, who must hold the drafter and head-of-mission roles), every translation
+    final (each segment must have a target, and QA must find no error), and every picture text present in
+    every language of the article and in `picture_languages` (the package's other languages; missing
+    ones filled with a placeholder). Returns the cleared source."""
+    source = services.editorial.get(source_id)
+    if source.state == ArticleState.DRAFT:
+        services.editorial.set_state(source_id, ArticleState.IN_REVIEW)
+    if services.editorial.get(source_id).state == ArticleState.IN_REVIEW:
+        services.editorial.set_state(source_id, ArticleState.APPROVED)
+    translations = services.translations.translations_of(source_id)
+    for translation in translations:
+        problems = services.translations.set_state(translation.id, SegmentState.FINAL)
+        assert problems == [], f"translation {translation.language} cannot be final: {problems}"
+    languages = [source.language, *(translation.language for translation in translations), *picture_languages]
+    for picture in services.pictures.pictures_of(source_id):
+        missing = {
+            kind: {language: f"{kind} ({language})" for language in languages if not texts.get(language)}
+            for kind, texts in (("captions", picture.captions), ("alt_texts", picture.alt_texts),
+                                ("credits", picture.credits))
+        }  # fmt: skip
+        if any(missing.values()):
+            services.pictures.update_texts(picture.id, **missing)
+    return services.editorial.get(source_id)
+
+
+# Translations with no number, date or name QA could object to (the "200" is carried over).
+ENGLISH = {
+    "Đại sứ quán gặp mặt cộng đồng": "The Embassy meets the community",
+    "Đại sứ quán tổ chức buổi gặp mặt cộng đồng người Việt.": "The Embassy held a community gathering.",
+    "Nhiều gia đình đã tham dự.": "Many families attended.",
+    "Hơn 200 doanh nghiệp tham dự.": "More than 200 companies attended.",
+    "Buổi gặp mặt": "The gathering",
+    "Mọi người trong hội trường": "People in the hall",
+}
+
+
+def complete_article(
+    services: Services,
+    headline: str = "Đại sứ quán gặp mặt cộng đồng",
+    languages: tuple[str, ...] = ("en",),
+    picture: bytes | None = None,
+    picture_name: str = "gap-mat.png",
+) -> tuple[Article, Picture]:
+    """A cleared article with a picture (a small PNG unless `picture` bytes are given) and final
+    translations into `languages`: complete in every language it has. Returns it and its picture."""
+    article = services.editorial.create_article(
+        "vi",
+        headline,
+        lead="Đại sứ quán tổ chức buổi gặp mặt cộng đồng người Việt.",
+        paragraphs=["Nhiều gia đình đã tham dự.", "Hơn 200 doanh nghiệp tham dự."],
+    )
+    added = services.editorial.add_picture(
+        article.id,
+        picture or png_bytes(),
+        name=picture_name,
+        captions={"vi": "Buổi gặp mặt"},
+        alt_texts={"vi": "Mọi người trong hội trường"},
+        credits={"vi": "Ảnh: Đại sứ quán", **{language: "Photo: Embassy" for language in languages}},
+        position=1,
+    )
+    services.editorial.set_state(article.id, ArticleState.IN_REVIEW)
+    services.editorial.set_state(article.id, ArticleState.APPROVED)
+    for language in languages:
+        translation = services.translations.create(article.id, language)
+        for segment in services.translations.segments(translation.id):
+            target = ENGLISH.get(segment.source_text, segment.source_text)  # a same-as-source warning at most
+            services.translations.save_segment(translation.id, segment.address, target, SegmentState.TRANSLATED)
+        assert services.translations.set_state(translation.id, SegmentState.FINAL) == []
+    return services.editorial.get(article.id), services.pictures.get(added.id)

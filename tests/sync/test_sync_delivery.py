@@ -66,7 +66,7 @@ def test_a_cut_upload_resumes_from_the_acknowledged_offset(portal, station):
 
     assert [o.state for o in first.bundles] == [Outcome.CANCELLED]
     interrupted = station.outbox.get(entry.package_id, 1)
-    assert interrupted.state == DeliveryState.QUEUED
+    assert interrupted.state == DeliveryState.UPLOADING  # n % done, resumes from there
     assert interrupted.acknowledged_offset == 3 * chunk
     with station.client(portal.url) as client:
         assert client.upload_offset(interrupted.upload_url) == 3 * chunk
@@ -94,7 +94,9 @@ def test_a_receipt_not_signed_by_the_enrolled_portal_key_is_not_trusted(portal, 
     assert outcome.state is Outcome.FAILED
     assert "not signed by the portal key recorded at enrolment" in outcome.error
     saved = station.outbox.get(entry.package_id, 1)
-    assert (saved.state, saved.receipt) == (DeliveryState.QUEUED, None)
+    assert (saved.state, saved.receipt) == (DeliveryState.VERIFYING, None)  # every byte sent, no trusted verdict
+    assert "not signed by the portal key recorded at enrolment" in result.feed.untrusted
+    assert station.service().feed_problem() == result.feed.untrusted
     assert "not trusted" in saved.last_error
 
     # With the genuine key the receipt is fetched, and trusted, without uploading again.

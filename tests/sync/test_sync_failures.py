@@ -48,7 +48,7 @@ def test_a_portal_dying_mid_upload_keeps_the_progress_and_a_restart_resumes_it(t
             station.service(chunk_size=chunk).sync(cancelled=portal_dies_after_two_chunks)
 
     kept = station.outbox.get(entry.package_id, 1)
-    assert (kept.state, kept.acknowledged_offset, kept.attempts) == (DeliveryState.QUEUED, 2 * chunk, 1)
+    assert (kept.state, kept.acknowledged_offset, kept.attempts) == (DeliveryState.UPLOADING, 2 * chunk, 1)
     assert "could not be reached" in kept.last_error
 
     with running_portal(tmp_path / "portal", port=port):

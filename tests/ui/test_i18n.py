@@ -185,9 +185,12 @@ def test_a_window_opened_in_vietnamese_shows_vietnamese(vietnamese, window) -> N
     assert headers == ["Gói tin", "Số bài", "Phiên bản", "Trạng thái"]
     packages.create_package("Tin tuần 41", [article.id])
     assert packages.table.item(0, 3).text() == "Chưa niêm phong"
-    contents = [packages.contents.item(n).text() for n in range(packages.contents.count())]
-    assert contents[0] == "Bài viết [vi] Tin tuần"
-    assert contents[1].strip() == "↳ bản dịch [en] (chưa dịch)"
+    articles = packages.builder.articles
+    assert articles.topLevelItemCount() == 1  # the translation is a language of its article, not a row
+    row = articles.topLevelItem(0)
+    assert row.text(1) == "Tin tuần"
+    # The draft source and its untranslated translation, neither ready, their states in Vietnamese.
+    assert row.text(2) == "vi ✗ Bản nháp · en ✗ Bản nháp"
 
     window.show_section("Sync")
     assert window.sync.sync_button.text() == "Đồng bộ ngay"

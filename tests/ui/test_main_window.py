@@ -77,20 +77,55 @@ def test_translation_side_by_side_one_row_per_sentence(qtbot, window) -> None:
     assert "1 of" in window.translations.editor.progress.text()
 
 
+ENGLISH = {
+    "Tuần Văn hoá Việt Nam tại Seoul": "Vietnam Culture Week in Seoul",
+    "Ngày 12/10/2023, Đại sứ quán khai mạc tuần lễ.": "On 12/10/2023, the Embassy opened the week.",
+    "Hơn 3.000 khách tham dự.": "More than 3,000 guests attended.",
+    "Đoạn thứ nhất của bài.": "The first paragraph of the article.",
+    "Đoạn thứ hai.": "The second paragraph.",
+}
+
+
+def clear_and_translate(window, article_id: str, language: str) -> None:
+    """What the rules ask before sealing, done through the services as people would: the article
+    sent for review and approved by the head of mission, its translation confirmed sentence by sentence
+    and then made final (no pictures here, so no captions are owed)."""
+    services = window.services
+    window.articles.flush()  # the typed text is in the store before it is reviewed
+    translation = services.translations.create(article_id, language)
+    for segment in services.translations.segments(translation.id):
+        target = ENGLISH.get(segment.source_text, segment.source_text)
+        services.translations.save_segment(translation.id, segment.address, target, SegmentState.TRANSLATED)
+    assert services.translations.set_state(translation.id, SegmentState.FINAL) == []
+    services.editorial.set_state(article_id, "in_review")
+    services.editorial.set_state(article_id, "approved")
+
+
 def test_package_sealed_in_the_background_lands_in_the_outbox(qtbot, window) -> None:
     article_id = type_article(qtbot, window)
-    window.services.translations.create(article_id, "en")
+    clear_and_translate(window, article_id, "en")
     window.show_section("Packages")
-    package = window.packages.create_package("Tin tuần 41", [article_id])
-    operation = window.packages.seal_selected()
+    view = window.packages
+    package = view.create_package("Tin tuần 41", [article_id])
+    # The live check (off the UI thread) finds nothing missing, so sealing is allowed.
+    qtbot.waitUntil(lambda: view.failures is not None and view.check_operation is None, timeout=10_000)
+    assert view.failures == [] and view.seal_button.isEnabled()
+    builder = view.builder.articles
+    assert builder.topLevelItemCount() == 1  # the translation is a language of its article, not a row
+    row = builder.topLevelItem(0)
+    assert row.text(1).startswith("Tuần Văn hoá")
+    assert row.text(2) == "vi ✓ approved · en ✓ final"
+
+    operation = view.seal_selected()
     assert operation is not None
     with qtbot.waitSignal(operation.finished, timeout=10_000):
         pass
     assert window.services.packaging.status(package.id) == DeliveryState.QUEUED
-    qtbot.waitUntil(lambda: window.packages.table.item(0, 3).text() == "queued")
+    qtbot.waitUntil(lambda: view.table.item(0, 3).text() == "queued")
     assert "Outbox: 1 waiting" in window.outbox_label.text()
-    contents = [window.packages.contents.item(n).text() for n in range(window.packages.contents.count())]
-    assert contents[0].startswith("Article [vi] Tuần Văn hoá") and "translation [en]" in contents[1]
+    row = view.builder.articles.topLevelItem(0)
+    assert row.text(1).startswith("Tuần Văn hoá") and row.text(2).startswith("vi ✓")
+    assert "en ✓ final" in row.text(2)
 
 
 def test_corrupt_store_gets_a_message_box_and_exit_code_3(qtbot, monkeypatch, tmp_path: Path) -> None:

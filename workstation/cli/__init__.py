@@ -10,7 +10,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from workstation.cli import articles, commands, glossary, language, memory, sync, translations, workspace
+from workstation.cli import (
+    articles,
+    bulletin,
+    commands,
+    glossary,
+    language,
+    memory,
+    outbox,
+    sync,
+    translations,
+    workspace,
+)
 from workstation.cli.context import CommandContext
 from workstation.errors import WorkstationError
 
@@ -27,8 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     memory.register(subparsers)
     glossary.register(subparsers)
     commands.register(subparsers)
+    bulletin.register(subparsers)
     language.register(subparsers)
     sync.register(subparsers)
+    outbox.register(subparsers)
     workspace.register(subparsers)
     return parser
 

@@ -1,9 +1,10 @@
-"""CLI commands for delivery: `workstation enrol` and `workstation sync`."""
+"""CLI commands for delivery: `workstation enrol` and `workstation sync` (see also cli/outbox.py)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from workstation.cli.context import CommandContext
 from workstation.sync.service import BundleOutcome, Outcome, SyncService
@@ -17,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     enrol.add_argument("--code", required=True, help="the one-time enrolment code from the portal's administrator")
     enrol.add_argument("--json", action="store_true", help="machine-readable output")
     enrol.set_defaults(handler=_enrol)
-    sync = subparsers.add_parser("sync", help="upload the outbox to the portal and collect its receipts")
+    sync = subparsers.add_parser(
+        "sync", help="upload the outbox to the portal, collect its receipts and apply what it sent back"
+    )
     sync.add_argument("--json", action="store_true", help="machine-readable output")
     sync.set_defaults(handler=_sync)
 
@@ -48,12 +51,28 @@ def _enrol(args: argparse.Namespace, context: CommandContext) -> int:
 
 def _sync(args: argparse.Namespace, context: CommandContext) -> int:
     result = _service(context).sync()
+    feed = result.feed
     if args.json:
-        print(json.dumps({"bundles": [outcome.as_json() for outcome in result.bundles]}, ensure_ascii=False, indent=2))
+        feed_json = (
+            {"applied": feed.applied, "skipped": feed.skipped, "cursor": feed.cursor, "problems": feed.problems}
+            if feed
+            else None
+        )
+        print(
+            json.dumps(
+                {"bundles": [outcome.as_json() for outcome in result.bundles], "feed": feed_json},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for outcome in result.bundles:
             print(_line(outcome))
-    return 0 if result.all_accepted else 1
+        if feed and feed.applied:
+            print(f"feed: {feed.applied} applied")
+        for problem in feed.problems if feed else []:
+            print(f"workstation: {problem}", file=sys.stderr)
+    return 0 if result.all_accepted and not (feed and feed.untrusted) else 1
 
 
 def _line(outcome: BundleOutcome) -> str:

@@ -292,12 +292,48 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (translation_id, address, code)
     );
     """,
-    # 10: packages (filled in by the packaging work).
+    # 10: packages. Each sealed version keeps a snapshot of what its items held (what the next
+    #     version's change summary is measured against) and that summary; `content_sha256` hashes the
+    #     snapshot's content so sealing unchanged content again is refused by one comparison.
     """
-    SELECT 1;
+    CREATE TABLE package_versions (
+        package_id TEXT NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        sealed_at TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        changes TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (package_id, version)
+    );
     """,
-    # 11: station sync (filled in by the sync work).
+    # 11: station sync: when and how each bundle's verdict arrived, the portal feed applied so far
+    # (each entry once, by cursor and by its own id), and the editors' decisions per item and language.
     """
-    SELECT 1;
+    ALTER TABLE outbox ADD COLUMN delivered_at TEXT;
+    ALTER TABLE outbox ADD COLUMN route TEXT;
+    CREATE TABLE feed_entries (
+        cursor INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        entry_key TEXT NOT NULL,
+        applied INTEGER NOT NULL,
+        problem TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    CREATE INDEX feed_entries_key ON feed_entries(kind, entry_key);
+    CREATE TABLE item_decisions (
+        decision_id TEXT PRIMARY KEY,
+        item_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        package_id TEXT NOT NULL,
+        package_version INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        comments TEXT NOT NULL,
+        editor TEXT NOT NULL DEFAULT '',
+        decided_at TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    CREATE INDEX item_decisions_item ON item_decisions(item_id, decided_at);
+    CREATE INDEX item_decisions_bundle ON item_decisions(package_id, package_version);
     """,
 ]

@@ -51,8 +51,10 @@ class StateChangeRepository:
 
     def of_article(self, article_id: str) -> list[StateChange]:
         rows = self._store.query(
-            "SELECT c.article_id, c.from_state, c.to_state, c.profile_id, coalesce(p.name, '') AS profile_name, "
-            "c.at, c.comment FROM state_changes c LEFT JOIN profiles p ON p.id = c.profile_id "
+            # A step taken by the system (the portal's decisions) has no profile row: show its id.
+            "SELECT c.article_id, c.from_state, c.to_state, c.profile_id, "
+            "coalesce(p.name, c.profile_id) AS profile_name, c.at, c.comment "
+            "FROM state_changes c LEFT JOIN profiles p ON p.id = c.profile_id "
             "WHERE c.article_id = ? ORDER BY c.id",
             (article_id,),
         )

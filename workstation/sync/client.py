@@ -15,9 +15,12 @@ from urllib.parse import quote
 import httpx
 
 from workstation.signing import load_public_key
-from workstation.sync.errors import EnrolmentRefused
+from workstation.sync.errors import EnrolmentRefused, FeedUnsupported
+from workstation.sync.feedback import FeedEntry, FeedPage
 from workstation.sync.http import DEFAULT_TIMEOUT, PortalHttp, detail_of
 from workstation.sync.tus import DEFAULT_CHUNK_SIZE, Acknowledged, Progress, TusUploader, UploadCallbacks
+
+FEED_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class PortalClient:
     @property
     def base_url(self) -> str:
         return self._http.base_url
+
+    @property
+    def chunk_size(self) -> int:
+        """Bytes per upload request unless `upload` is given another size."""
+        return self._tus.chunk_size
 
     def close(self) -> None:
         self._http.close()
@@ -85,6 +93,7 @@ class PortalClient:
         acknowledged: Acknowledged | None = None,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
+        chunk_size: int | None = None,
     ) -> str:
         """Upload the file with tus, resuming `resume_url` where the portal last acknowledged.
 
@@ -96,7 +105,7 @@ class PortalClient:
             progress=progress or UploadCallbacks.progress,
             cancelled=cancelled or UploadCallbacks.cancelled,
         )
-        return self._tus.upload(path, metadata, resume_url, callbacks)
+        return self._tus.upload(path, metadata, resume_url, callbacks, chunk_size)
 
     def upload_offset(self, upload_url: str) -> int:
         return self._tus.offset(self._http.same_origin(upload_url))
@@ -117,9 +126,50 @@ class PortalClient:
             return None
         return self._http.json_object(response, {"payload", "signature"})
 
+    def ping(self, timeout: float) -> None:
+        """Ask the portal for its key within `timeout` seconds; PortalUnavailable when it does not answer."""
+        response = self._http.request(
+            "GET", self._http.url("/api/v1/portal-key"), expected={200}, authenticated=False, timeout=timeout
+        )
+        self._http.json_object(response, {"public_key"})
+
+    def feed(self, after: int, limit: int = FEED_PAGE_SIZE) -> FeedPage:
+        """One page of this station's feed after `after`. Documents are not verified here: the caller
+        checks each against the portal key it trusts. FeedUnsupported when the portal has no feed."""
+        response = self._http.request(
+            "GET", self._http.url("/api/v1/feed"), expected={200, 404}, params={"after": after, "limit": limit}
+        )
+        if response.status_code == 404:
+            self._http.json_object(response, {"detail"})  # FastAPI's own "Not Found", not a web page
+            raise FeedUnsupported(f"the portal at {self.base_url} has no feed")
+        body = self._http.json_object(response, {"entries", "next_cursor", "more"})
+        entries = body["entries"]
+        if not isinstance(entries, list) or not isinstance(body["next_cursor"], int):
+            raise self._http.not_the_protocol("the feed page has no list of entries or no next cursor")
+        parsed: list[FeedEntry] = []
+        previous = after
+        for raw in entries:
+            entry = _feed_entry(raw)
+            if entry is None or entry.cursor <= previous:
+                raise self._http.not_the_protocol(f"feed entry after cursor {previous} is malformed or out of order")
+            parsed.append(entry)
+            previous = entry.cursor
+        return FeedPage(parsed, max(previous, after), bool(body["more"]) and bool(parsed))
+
     def _public_key(self, value: Any) -> str:
         try:
             load_public_key(value)
         except (ValueError, TypeError) as error:
             raise self._http.not_the_protocol("its public key is not a base64 Ed25519 key") from error
         return value
+
+
+def _feed_entry(raw: Any) -> FeedEntry | None:
+    if not isinstance(raw, dict):
+        return None
+    cursor, kind, at, document = raw.get("cursor"), raw.get("kind"), raw.get("at"), raw.get("document")
+    if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor <= 0:
+        return None
+    if not isinstance(kind, str) or not isinstance(document, dict):
+        return None
+    return FeedEntry(cursor, kind, at if isinstance(at, str) else "", document)

@@ -21,8 +21,20 @@ class UploadRefused(Refused):
     """The portal refused this one upload (too large, malformed, or not the bytes declared); others may pass."""
 
 
+class FeedUnsupported(PortalUnavailable):
+    """The portal answers but has no feed (an older portal): uploads still work, nothing comes back."""
+
+
 class UploadCancelled(Exception):
     """The caller asked to stop; every chunk acknowledged so far is kept for the next attempt."""
 
 
-__all__ = ["EnrolmentRefused", "NotEnrolled", "PortalUnavailable", "TokenRefused", "UploadCancelled", "UploadRefused"]
+__all__ = [
+    "EnrolmentRefused",
+    "FeedUnsupported",
+    "NotEnrolled",
+    "PortalUnavailable",
+    "TokenRefused",
+    "UploadCancelled",
+    "UploadRefused",
+]

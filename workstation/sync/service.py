@@ -1,17 +1,21 @@
-"""Enrolling the station with a portal and draining the outbox to it.
+"""`SyncService`: enrolling the station with a portal, draining the outbox to it, applying its feed,
+hand-carried delivery, and what the Sync view shows. Qt-free; the GUI calls it on a worker thread.
 
 An outbox entry is written only once the portal has answered about it, so a sync against an
 unreachable portal leaves the outbox exactly as it was. Progress is saved after every chunk the
 portal acknowledges, so a cut connection, a crash or a cancel resumes where the portal stands.
 A receipt is trusted only when it is signed by the portal key recorded at enrolment and names
 exactly the bundle that was sent.
+
+A bundle goes queued → uploading (some bytes acknowledged) → verifying (every byte acknowledged,
+no trusted receipt yet) → accepted | rejected; the Sync view reads it all from `deliveries()`.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -19,12 +23,22 @@ from typing import TYPE_CHECKING, Any
 
 from workstation.clock import Clock, timestamp
 from workstation.events import ChangeBus
-from workstation.model import Changes, DeliveryState, OutboxEntry
+from workstation.model import Changes, Delivery, DeliveryRoute, DeliveryState, ItemDecision, OutboxEntry
 from workstation.signing import fingerprint, verify_signed_payload
 from workstation.station.identity import StationIdentity
 from workstation.storage.packages import OutboxRepository
 from workstation.storage.store import Store
-from workstation.sync.errors import NotEnrolled, PortalUnavailable, TokenRefused, UploadCancelled, UploadRefused
+from workstation.sync.errors import (
+    FeedUnsupported,
+    NotEnrolled,
+    PortalUnavailable,
+    TokenRefused,
+    UploadCancelled,
+    UploadRefused,
+)
+from workstation.sync.feedback import FeedbackService, FeedResult
+from workstation.sync.handcarry import CopyProgress, ImportedReceipt, export_bundles, import_receipt, trusted_key
+from workstation.sync.receipts import ReceiptProblem
 
 if TYPE_CHECKING:
     from workstation.sync.client import PortalClient
@@ -32,11 +46,22 @@ if TYPE_CHECKING:
 PORTAL_URL = "portal_url"
 PORTAL_PUBLIC_KEY = "portal_public_key"
 PORTAL_TOKEN = "portal-token"
+FEED_PROBLEM = "portal_feed_problem"
+"""Settings key: why the last pull of the feed stopped short, empty when it did not."""
+
+REACHABLE_TIMEOUT_SECONDS = 3.0
+CUT_CHUNK_DIVISOR = 4
+"""After a connection was cut mid-upload, chunks shrink to a quarter (never below `MIN_CHUNK_SIZE`) until an
+upload completes uninterrupted: a cut loses the chunk in flight, so on a link that drops, smaller
+chunks re-send less (bench/README.md, "Sync over bad connections"), while a link that holds keeps the
+full size and its lower per-request cost."""
+MIN_CHUNK_SIZE = 256 * 1024
 
 ClientFactory = Callable[[str, str | None], "PortalClient"]
 """Builds a client for (portal URL, station token or None); `PortalClient` itself fits."""
 SyncProgress = Callable[[int, int], None]
-"""Called with (bytes the portal holds, bytes to send in this sync), summed over all bundles."""
+"""Called with (bytes the portal holds, bytes to send in this sync), summed over all bundles; the GUI
+derives rate and time left from successive calls."""
 
 
 class Outcome(StrEnum):
@@ -66,7 +91,10 @@ class BundleOutcome:
 
 @dataclass(frozen=True)
 class SyncResult:
+    """What a sync did: each bundle handled (in outbox order) and, when the feed was read, what it applied."""
+
     bundles: list[BundleOutcome] = field(default_factory=list)
+    feed: FeedResult | None = None
 
     @property
     def all_accepted(self) -> bool:
@@ -74,7 +102,8 @@ class SyncResult:
 
     @property
     def changes(self) -> Changes:
-        return Changes(outbox=True, packages=True) if self.bundles else Changes()
+        pushed = Changes(outbox=True, packages=True) if self.bundles else Changes()
+        return pushed | (self.feed.changes if self.feed else Changes())
 
     def summary(self) -> str:
         """One sentence for a status line, e.g. "2 bundles: 1 accepted, 1 rejected."."""
@@ -84,6 +113,25 @@ class SyncResult:
         noun = "bundle" if len(self.bundles) == 1 else "bundles"
         parts = ", ".join(f"{counts[state]} {state}" for state in Outcome if counts[state])
         return f"{len(self.bundles)} {noun}: {parts}."
+
+
+@dataclass(frozen=True)
+class ReceiptImportResult:
+    """What importing receipt files did, file by file; `bundles` as a sync reports them."""
+
+    receipts: list[ImportedReceipt]
+
+    @property
+    def bundles(self) -> list[BundleOutcome]:
+        return [
+            BundleOutcome(receipt.package_id, receipt.version, Outcome(receipt.state), receipt.reasons)
+            for receipt in self.receipts
+            if not receipt.problem
+        ]
+
+    @property
+    def all_accepted(self) -> bool:
+        return all(receipt.state == DeliveryState.ACCEPTED and not receipt.problem for receipt in self.receipts)
 
 
 @dataclass(frozen=True)
@@ -109,6 +157,19 @@ class _Enrolment:
 
 
 class SyncService:
+    """Everything the Sync view and the CLI ask of delivery; Qt-free, every call may block on the network
+    and belongs on a worker thread (`SyncWorker` wraps `sync` with backoff for the background).
+
+    - enrolment: `enrol`, `is_enrolled`, `portal_url`, `reachable`;
+    - delivery: `sync` (push, then pull the feed), `push`, `pull_feed`, with progress as (bytes the
+      portal holds, bytes to send) for rate and time left, and cancel between chunks;
+    - what to show: `deliveries` (every sealed bundle, history included), `waiting_count`, `outbox`,
+      `feedback_for(item_id)`, `feed_problem`;
+    - by hand: `export_outbox(folder)`, `import_receipts(paths, portal_key)`.
+
+    Every change is published on the bus as a `Changes` record as it happens.
+    """
+
     def __init__(
         self,
         store: Store,
@@ -116,6 +177,7 @@ class SyncService:
         client_factory: ClientFactory,
         clock: Clock,
         bus: ChangeBus | None = None,
+        feedback: FeedbackService | None = None,
     ) -> None:
         self._bus = bus or ChangeBus()
         self._store = store
@@ -123,11 +185,16 @@ class SyncService:
         self._client_factory = client_factory
         self._clock = clock
         self._outbox = OutboxRepository(store)
+        self._link_dropped = False
+        self.feedback = feedback or _default_feedback(store, identity.station_id, clock, self._bus)
 
     # --- enrolment --------------------------------------------------------------------------------
 
     def enrol(self, portal_url: str, code: str) -> EnrolmentResult:
-        """Exchange the code for a token; remember the portal's URL and receipt-signing key."""
+        """Exchange the code for a token; remember the portal's URL and receipt-signing key.
+
+        Enrolling with another portal, or one whose key changed, reads that portal's feed from its start.
+        """
         portal_url = portal_url.strip().rstrip("/")
         with self._client_factory(portal_url, None) as client:
             enrolment = client.enrol(
@@ -135,14 +202,17 @@ class SyncService:
             )
         self._identity.secrets.set(PORTAL_TOKEN, enrolment.token)
         with self._store.transaction():
+            previous = (self._store.get_setting(PORTAL_URL), self._store.get_setting(PORTAL_PUBLIC_KEY))
             self._store.set_setting(PORTAL_URL, portal_url)
             self._store.set_setting(PORTAL_PUBLIC_KEY, enrolment.portal_public_key)
+            if previous != (portal_url, enrolment.portal_public_key):
+                self.feedback.restart_feed()
         result = EnrolmentResult(self._identity.station_id, portal_url, enrolment.portal_public_key)
         self._bus.publish(result.changes)
         return result
 
     def waiting_count(self) -> int:
-        """Bundles sealed but not yet delivered (queued or uploading)."""
+        """Bundles sealed but not yet answered by the portal (queued, uploading or verifying)."""
         return self._outbox.pending_count()
 
     def is_enrolled(self) -> bool:
@@ -153,6 +223,18 @@ class SyncService:
         enrolment = self._enrolment()
         return enrolment.url if enrolment else None
 
+    def reachable(self, timeout: float = REACHABLE_TIMEOUT_SECONDS) -> bool:
+        """Whether the enrolled portal answers within `timeout` seconds; False when not enrolled. Never raises."""
+        enrolment = self._enrolment()
+        if enrolment is None:
+            return False
+        try:
+            with self._client_factory(enrolment.url, None) as client:
+                client.ping(timeout)
+        except PortalUnavailable:
+            return False
+        return True
+
     def _enrolment(self) -> _Enrolment | None:
         url = self._store.get_setting(PORTAL_URL)
         public_key = self._store.get_setting(PORTAL_PUBLIC_KEY)
@@ -161,32 +243,132 @@ class SyncService:
             return None
         return _Enrolment(url, public_key, token)
 
-    # --- sync -------------------------------------------------------------------------------------
-
-    def sync(self, progress: SyncProgress | None = None, cancelled: Callable[[], bool] | None = None) -> SyncResult:
-        """Upload every queued bundle and collect its receipt.
-
-        Raises PortalUnavailable when the portal cannot be reached and TokenRefused when it refuses
-        the station; bundles handled before that keep their new state in the outbox.
-        """
+    def _required_enrolment(self) -> _Enrolment:
         enrolment = self._enrolment()
         if enrolment is None:
             raise NotEnrolled(
                 "this station is not enrolled with a portal; run: workstation enrol --portal URL --code CODE"
             )
+        return enrolment
+
+    # --- what the Sync view shows -----------------------------------------------------------------
+
+    def deliveries(self) -> list[Delivery]:
+        """Every sealed bundle, newest sealed first, history included: state, bytes acknowledged of
+        size, attempts, last error, the portal's reasons and signed receipt (checked now against the
+        trusted portal key), times, and the editors' decisions on its items."""
+        portal_key = self._store.get_setting(PORTAL_PUBLIC_KEY)
+        deliveries = []
+        for record in self._outbox.history():
+            entry = record.entry
+            receipt = json.loads(entry.receipt) if entry.receipt else None
+            payload = verify_signed_payload(receipt, portal_key) if receipt and portal_key else None
+            reasons = tuple(str(reason) for reason in (payload or {}).get("reasons", ()))
+            deliveries.append(
+                Delivery(
+                    package_id=entry.package_id,
+                    package_name=record.package_name,
+                    version=entry.package_version,
+                    state=entry.state,
+                    acknowledged=entry.acknowledged_offset,
+                    size=entry.size,
+                    attempts=entry.attempts,
+                    last_error=entry.last_error,
+                    reasons=reasons,
+                    receipt=receipt,
+                    receipt_verified=payload is not None,
+                    sealed_at=entry.sealed_at,
+                    updated_at=record.updated_at,
+                    delivered_at=record.delivered_at,
+                    route=record.route,
+                    decisions=tuple(self.feedback.decisions_for_bundle(entry.package_id, entry.package_version)),
+                )
+            )
+        return deliveries
+
+    def outbox(self) -> list[OutboxEntry]:
+        """Every outbox entry, newest sealed first."""
+        return self._outbox.all()
+
+    def feedback_for(self, item_id: str) -> list[ItemDecision]:
+        """The portal editors' decisions and comments on an article or translation, oldest first."""
+        return self.feedback.feedback_for(item_id)
+
+    def feed_problem(self) -> str:
+        """Why the last pull of the feed stopped short (an entry that did not verify), or ""."""
+        return self._store.get_setting(FEED_PROBLEM) or ""
+
+    # --- sync -------------------------------------------------------------------------------------
+
+    def sync(self, progress: SyncProgress | None = None, cancelled: Callable[[], bool] | None = None) -> SyncResult:
+        """Upload every queued bundle, collect its receipt, then read and apply the portal's feed.
+
+        Raises PortalUnavailable when the portal cannot be reached and TokenRefused when it refuses
+        the station; bundles handled before that keep their new state in the outbox. Cancelling stops
+        at the next chunk, keeping every acknowledged byte, and skips the feed.
+        """
+        enrolment = self._required_enrolment()
+        with self._client_factory(enrolment.url, enrolment.token) as client:
+            outcomes = self._push(client, enrolment, progress, cancelled)
+            if cancelled is not None and cancelled():
+                return SyncResult(outcomes)
+            feed = self._pull(client, enrolment)
+        return SyncResult(self._settled_by_feed(outcomes), feed)
+
+    def push(self, progress: SyncProgress | None = None, cancelled: Callable[[], bool] | None = None) -> SyncResult:
+        """Only the upload half of `sync`."""
+        enrolment = self._required_enrolment()
+        with self._client_factory(enrolment.url, enrolment.token) as client:
+            return SyncResult(self._push(client, enrolment, progress, cancelled))
+
+    def pull_feed(self) -> FeedResult:
+        """Only the feed half of `sync`: read every page after the stored cursor and apply it."""
+        enrolment = self._required_enrolment()
+        with self._client_factory(enrolment.url, enrolment.token) as client:
+            return self._pull(client, enrolment)
+
+    def _push(
+        self,
+        client: PortalClient,
+        enrolment: _Enrolment,
+        progress: SyncProgress | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> list[BundleOutcome]:
         pending = self._outbox.pending()
         tally = _ByteTally(sum(entry.size for entry in pending), progress)
         outcomes: list[BundleOutcome] = []
-        with self._client_factory(enrolment.url, enrolment.token) as client:
-            for entry in pending:
-                if cancelled is not None and cancelled():
+        for entry in pending:
+            if cancelled is not None and cancelled():
+                break
+            outcome = self._deliver(client, enrolment, entry, tally, cancelled)
+            outcomes.append(outcome)
+            if outcome.state is Outcome.CANCELLED:
+                break
+            tally.finish(entry.size)
+        return outcomes
+
+    def _pull(self, client: PortalClient, enrolment: _Enrolment) -> FeedResult:
+        result = FeedResult(cursor=self.feedback.cursor())
+        try:
+            while True:
+                page = client.feed(result.cursor)
+                self.feedback.apply(page.entries, enrolment.public_key, result)
+                if result.untrusted or not page.more:
                     break
-                outcome = self._deliver(client, enrolment, entry, tally, cancelled)
-                outcomes.append(outcome)
-                tally.finish(entry.size)
-                if outcome.state is Outcome.CANCELLED:
-                    break
-        return SyncResult(outcomes)
+        except FeedUnsupported:
+            pass  # an older portal: nothing comes back by the feed
+        self._store.set_setting(FEED_PROBLEM, result.untrusted)
+        return result
+
+    def _settled_by_feed(self, outcomes: list[BundleOutcome]) -> list[BundleOutcome]:
+        """A bundle left verifying by the upload may have had its receipt in the feed just read."""
+        settled = []
+        for outcome in outcomes:
+            entry = self._outbox.get(outcome.package_id, outcome.version)
+            if outcome.state is Outcome.FAILED and entry is not None and entry.state in _VERDICTS:
+                outcome = self._outcome_of(entry)
+            settled.append(outcome)
+        return settled
 
     def _deliver(
         self,
@@ -200,21 +382,26 @@ class SyncService:
         problem = _file_problem(path, entry)
         if problem:
             return self._fail(entry, problem)
-        # Asked first: after a crash between the last chunk and saving the receipt, nothing is resent.
+        # Asked first: after a crash between the last chunk and saving the receipt, or a bundle carried
+        # by hand and ingested at the portal, nothing is sent again.
         receipt = client.receipt(entry.package_id, entry.package_version, entry.sha256)
         if receipt is None:
-            entry = self._save(replace(entry, state=DeliveryState.UPLOADING, attempts=entry.attempts + 1))
+            entry = self._save(replace(entry, state=_in_flight(entry), attempts=entry.attempts + 1))
             try:
                 entry = self._upload(client, entry, path, tally, cancelled)
+                entry = self._save(replace(entry, state=DeliveryState.VERIFYING))
                 receipt = client.receipt(entry.package_id, entry.package_version, entry.sha256)
             except UploadCancelled:
-                self._save(replace(self._current(entry), state=DeliveryState.QUEUED))
+                current = self._current(entry)
+                self._save(replace(current, state=_in_flight(current)))
                 return BundleOutcome(entry.package_id, entry.package_version, Outcome.CANCELLED)
             except UploadRefused as error:
                 # The portal discarded or will not take this upload: the next attempt starts afresh.
                 return self._fail(replace(self._current(entry), upload_url=None, acknowledged_offset=0), str(error))
             except (PortalUnavailable, TokenRefused) as error:
-                self._save(replace(self._current(entry), state=DeliveryState.QUEUED, last_error=str(error)))
+                self._link_dropped = True
+                current = self._current(entry)
+                self._save(replace(current, state=_in_flight(current), last_error=str(error)))
                 raise
             if receipt is None:
                 return self._fail(
@@ -231,7 +418,9 @@ class SyncService:
         cancelled: Callable[[], bool] | None,
     ) -> OutboxEntry:
         def acknowledged(url: str, offset: int) -> None:
-            self._save(replace(self._current(entry), upload_url=url, acknowledged_offset=offset))
+            current = self._current(entry)
+            state = DeliveryState.UPLOADING if offset > 0 else current.state
+            self._save(replace(current, upload_url=url, acknowledged_offset=offset, state=state))
 
         client.upload(
             path,
@@ -246,53 +435,33 @@ class SyncService:
             acknowledged=acknowledged,
             progress=lambda sent, _total: tally.report(sent),
             cancelled=cancelled,
+            chunk_size=self._chunk_size(client),
         )
+        self._link_dropped = False  # this upload went through whole
         return self._current(entry)
+
+    def _chunk_size(self, client: PortalClient) -> int:
+        full = client.chunk_size
+        return max(full // CUT_CHUNK_DIVISOR, min(full, MIN_CHUNK_SIZE)) if self._link_dropped else full
 
     def _settle(self, entry: OutboxEntry, receipt: dict[str, Any], portal_key: str) -> BundleOutcome:
         """Record the receipt's verdict, once its signature and contents check out."""
-        payload = verify_signed_payload(receipt, portal_key)
-        if payload is None:
-            return self._fail(
-                entry,
-                "the portal's receipt is not signed by the portal key recorded at enrolment; it was not trusted "
-                "(if the portal's key really changed, enrol the station again)",
-            )
-        mismatch = self._receipt_mismatch(entry, payload)
-        if mismatch:
-            return self._fail(entry, f"the portal's receipt {mismatch}; it was not trusted")
-        state = DeliveryState(payload["state"])
-        reasons = tuple(payload["reasons"])
-        self._save(
-            replace(
-                entry,
-                state=state,
-                last_error="",
-                receipt=json.dumps(receipt, ensure_ascii=False, sort_keys=True),
-            )
-        )
-        outcome = Outcome.ACCEPTED if state is DeliveryState.ACCEPTED else Outcome.REJECTED
-        return BundleOutcome(entry.package_id, entry.package_version, outcome, reasons)
+        try:
+            checked = self.feedback.receipts.check(receipt, portal_key, entry)
+        except ReceiptProblem as problem:
+            return self._fail(entry, f"the portal's receipt {problem.predicate}; it was not trusted")
+        self.feedback.receipts.record(checked, DeliveryRoute.UPLOAD)
+        self._bus.publish(Changes(outbox=True, packages=True, articles=True, translations=True))
+        return self._outcome_of(self._current(entry))
 
-    def _receipt_mismatch(self, entry: OutboxEntry, payload: dict[str, Any]) -> str:
-        expected = {
-            "package_id": entry.package_id,
-            "version": entry.package_version,
-            "sha256": entry.sha256,
-            "station_id": self._identity.station_id,
-        }
-        for key, value in expected.items():
-            if payload.get(key) != value:
-                return f"names {key} {payload.get(key)!r}, not {value!r}"
-        if payload.get("state") not in (DeliveryState.ACCEPTED, DeliveryState.REJECTED):
-            return f"has an unknown state {payload.get('state')!r}"
-        reasons = payload.get("reasons")
-        if not isinstance(reasons, list) or not all(isinstance(reason, str) for reason in reasons):
-            return "has reasons that are not a list of text"
-        return ""
+    def _outcome_of(self, entry: OutboxEntry) -> BundleOutcome:
+        payload = json.loads(entry.receipt)["payload"] if entry.receipt else {}
+        outcome = Outcome.ACCEPTED if entry.state == DeliveryState.ACCEPTED else Outcome.REJECTED
+        return BundleOutcome(entry.package_id, entry.package_version, outcome, tuple(payload.get("reasons", ())))
 
     def _fail(self, entry: OutboxEntry, error: str) -> BundleOutcome:
-        self._save(replace(entry, state=DeliveryState.QUEUED, last_error=error))
+        """Keep the bundle in flight (verifying when the portal holds every byte) with the error shown."""
+        self._save(replace(entry, state=_in_flight(entry), last_error=error))
         return BundleOutcome(entry.package_id, entry.package_version, Outcome.FAILED, error=error)
 
     def _current(self, entry: OutboxEntry) -> OutboxEntry:
@@ -302,9 +471,52 @@ class SyncService:
         state_changed = self._current(entry).state != entry.state
         self._outbox.save_progress(entry, timestamp(self._clock()))
         if state_changed:
-            # Views follow queued → uploading → accepted as it happens, not only when the sync ends.
+            # Views follow queued → uploading → verifying → accepted as it happens, not only at the end.
             self._bus.publish(Changes(outbox=True, packages=True))
         return entry
+
+    # --- hand-carried delivery --------------------------------------------------------------------
+
+    def export_outbox(
+        self, folder: Path, progress: CopyProgress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> list[Path]:
+        """Copy every bundle the portal has not answered about to `folder` (a USB stick), each checked
+        against its sealed sha256 and written whole or not at all; returns the files written."""
+        return export_bundles(self._store, self._outbox.pending(), folder, progress, cancelled)
+
+    def import_receipts(self, paths: Sequence[Path], portal_key: str | None = None) -> ReceiptImportResult:
+        """Verify receipt files written by `workstation-portal ingest` and record each verdict exactly
+        as an online sync does; importing a file twice changes nothing. `portal_key` is needed only
+        by a station never enrolled, and is then remembered (see workstation/sync/handcarry.py)."""
+        key = trusted_key(self._store, PORTAL_PUBLIC_KEY, portal_key)
+        receipts = [import_receipt(self.feedback.receipts, Path(path), key) for path in paths]
+        if any(receipt.changed for receipt in receipts):
+            self._bus.publish(Changes(outbox=True, packages=True, articles=True, translations=True))
+        return ReceiptImportResult(receipts)
+
+
+_VERDICTS = (DeliveryState.ACCEPTED, DeliveryState.REJECTED)
+
+
+def _in_flight(entry: OutboxEntry) -> DeliveryState:
+    """Where an unanswered bundle stands, from how many of its bytes the portal acknowledged."""
+    if entry.size and entry.acknowledged_offset >= entry.size:
+        return DeliveryState.VERIFYING
+    return DeliveryState.UPLOADING if entry.acknowledged_offset > 0 else DeliveryState.QUEUED
+
+
+def _default_feedback(store: Store, station_id: str, clock: Clock, bus: ChangeBus) -> FeedbackService:
+    def glossary() -> Any:
+        from workstation.translation.glossary import Glossary
+
+        return Glossary(store, clock, station_id)
+
+    def memory() -> Any:
+        from workstation.translation.memory import TranslationMemory
+
+        return TranslationMemory(store, station_id, clock)
+
+    return FeedbackService(store, station_id, clock, bus, glossary, memory)
 
 
 class _ByteTally:

@@ -27,6 +27,7 @@ Progress = Callable[[int, int], None]
 _CHECKSUM_RETRIES = 2  # a chunk damaged on the way is sent again, but not forever
 _LOCKED_RETRIES = 5  # the portal may still be finishing a PATCH whose connection was cut
 _LOCKED_WAIT_SECONDS = 0.5
+_CONFLICT_RETRIES = 3  # a portal contradicting itself about offsets more often than this is not believed
 
 
 class _UploadGone(Exception):
@@ -46,21 +47,34 @@ class TusUploader:
         self._endpoint = endpoint
         self._chunk_size = chunk_size
 
+    @property
+    def chunk_size(self) -> int:
+        return self._chunk_size
+
     def upload(
-        self, path: Path, metadata: Mapping[str, str], resume_url: str | None, callbacks: UploadCallbacks
+        self,
+        path: Path,
+        metadata: Mapping[str, str],
+        resume_url: str | None,
+        callbacks: UploadCallbacks,
+        chunk_size: int | None = None,
     ) -> str:
-        """Send the file, resuming `resume_url` when the portal still has it; return the upload URL."""
+        """Send the file in chunks of `chunk_size` (default: the uploader's), resuming `resume_url` when the
+        portal still has it; return the upload URL."""
+        chunk_size = chunk_size or self._chunk_size
         size = path.stat().st_size
         with path.open("rb") as source:
             if resume_url is not None:
                 try:
-                    return self._send(source, size, self._http.same_origin(resume_url), callbacks, resumed=True)
+                    return self._send(
+                        source, size, self._http.same_origin(resume_url), callbacks, chunk_size, resumed=True
+                    )
                 except _UploadGone:
                     pass  # start again below
             url = self._create(size, metadata)
             callbacks.acknowledged(url, 0)
             try:
-                return self._send(source, size, url, callbacks, resumed=False)
+                return self._send(source, size, url, callbacks, chunk_size, resumed=False)
             except _UploadGone as error:
                 raise PortalUnavailable(
                     f"the portal at {self._http.base_url} lost the upload it had just created; try again later"
@@ -92,32 +106,51 @@ class TusUploader:
             raise self._http.not_the_protocol("the created upload has no Location")
         return self._http.same_origin(location)
 
-    def _send(self, source: BinaryIO, size: int, url: str, callbacks: UploadCallbacks, resumed: bool) -> str:
-        offset = self.offset(url) if resumed else 0
+    def _send(
+        self, source: BinaryIO, size: int, url: str, callbacks: UploadCallbacks, chunk_size: int, resumed: bool
+    ) -> str:
+        offset = self._checked_offset(url, size) if resumed else 0
+        callbacks.acknowledged(url, offset)  # the portal's word, also when it holds less than we thought
         callbacks.progress(offset, size)
         if resumed and offset == size:
             # Already whole: one empty PATCH asks the portal to finish it, should it not have.
             self._patch_checked(url, offset, b"", size)
+        conflicts = 0
         while offset < size:
             if callbacks.cancelled():
                 raise UploadCancelled
             source.seek(offset)
-            chunk = source.read(min(self._chunk_size, size - offset))
-            offset = self._patch_checked(url, offset, chunk, size)
+            chunk = source.read(min(chunk_size, size - offset))
+            acknowledged = self._patch_checked(url, offset, chunk, size)
+            if acknowledged is None:  # 409: our offset was not the portal's; ask where it stands
+                conflicts += 1
+                if conflicts > _CONFLICT_RETRIES:
+                    raise self._http.not_the_protocol("it keeps contradicting the upload offsets it reports")
+                offset = self._checked_offset(url, size)
+            else:
+                conflicts = 0
+                offset = acknowledged
             callbacks.acknowledged(url, offset)
             callbacks.progress(offset, size)
         return url
 
-    def _patch_checked(self, url: str, offset: int, chunk: bytes, size: int) -> int:
-        """PATCH one chunk, handling the answers that mean "try again" (409, 423, 460)."""
+    def _checked_offset(self, url: str, size: int) -> int:
+        offset = self.offset(url)
+        if offset > size:
+            raise self._http.not_the_protocol(f"it reports offset {offset} for an upload of {size} bytes")
+        return offset
+
+    def _patch_checked(self, url: str, offset: int, chunk: bytes, size: int) -> int | None:
+        """PATCH one chunk and return the new offset, None on 409 (our offset is not the portal's);
+        handles the answers that mean "send it again" (423, 460)."""
         checksum_failures = locked = 0
         while True:
             response = self._patch(url, offset, chunk, size)
             status = response.status_code
             if status == 204:
-                return _acknowledged_offset(self._http, response, offset, size)
-            if status == 409:  # our offset is stale: continue from the portal's
-                return self.offset(url)
+                return _acknowledged_offset(self._http, response, offset + len(chunk))
+            if status == 409:
+                return None
             if status == 423 and locked < _LOCKED_RETRIES:
                 locked += 1
                 time.sleep(_LOCKED_WAIT_SECONDS * locked)
@@ -167,8 +200,10 @@ def _offset_header(http: PortalHttp, response: httpx.Response, name: str) -> int
     return int(value)
 
 
-def _acknowledged_offset(http: PortalHttp, response: httpx.Response, offset: int, size: int) -> int:
+def _acknowledged_offset(http: PortalHttp, response: httpx.Response, expected: int) -> int:
+    """A chunk is acknowledged whole or not at all (each carries its checksum): any other offset is a
+    portal we cannot believe, and believing it could skip bytes."""
     acknowledged = _offset_header(http, response, "Upload-Offset")
-    if not offset <= acknowledged <= size:
-        raise http.not_the_protocol(f"it acknowledged offset {acknowledged} after a chunk sent at {offset}")
+    if acknowledged != expected:
+        raise http.not_the_protocol(f"it acknowledged offset {acknowledged} where the chunk ended at {expected}")
     return acknowledged

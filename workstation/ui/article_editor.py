@@ -40,6 +40,7 @@ from workstation.ui.body_editor import BLOCK_KIND, BodyEditor, format_property
 from workstation.ui.fonts import font_for_language
 from workstation.ui.i18n import N_, _, format_number, ngettext
 from workstation.ui.operations import Operation, OperationContext, show_error
+from workstation.ui.sync_feedback import ReturnedBanner
 
 if TYPE_CHECKING:
     from workstation.ui.history_panel import HistoryPanel
@@ -156,8 +157,12 @@ class ArticleEditor(QWidget):
         footer.addWidget(self.translate_to)
         footer.addWidget(self.translate_button)
 
+        # The portal's editors' comments, above the text they are about, while it is being corrected.
+        self.returned_banner = ReturnedBanner(services)
+
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.returned_banner)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(footer)
         self.setEnabled(False)
@@ -321,6 +326,7 @@ class ArticleEditor(QWidget):
             if code != article.language:
                 self.translate_to.addItem(name, code)
         self._show_state(article)
+        self.returned_banner.load(article)
         self.status.setText(_("Version {n} · saved").format(n=article.version))
         self._dirty = False
         self._loading = False
@@ -330,6 +336,35 @@ class ArticleEditor(QWidget):
         if self._history_panel is not None:
             self._history_panel.load(article.id)
         self._emit_counts()
+
+    def focus_field(self, field: str) -> QWidget:
+        """Show the tab holding `field` (as the packaging rules name it) and put the cursor there."""
+        if field == "pictures":
+            self.tabs.setCurrentWidget(self.pictures_panel)
+            return self.pictures_panel
+        widgets: dict[str, QWidget] = {
+            "headline": self.headline,
+            "subheadline": self.subheadline,
+            "lead": self.lead,
+            "body": self.body,
+            "byline": self.byline,
+            "dateline": self.dateline,
+            "language": self.language,
+            "genre": self.genre,
+            "subjects": self.subjects,
+            "keywords": self.keywords,
+            "embargo": self.embargo if self.embargo.isEnabled() else self.embargoed,
+            "notes": self.notes,
+        }
+        steps = [self.steps.itemAt(n).widget() for n in range(self.steps.count())]
+        if field == "state" and steps:  # the workflow buttons: clearing is what the rule asks for
+            widget: QWidget = steps[-1]
+        else:
+            widget = widgets.get(field, self.headline)
+        details = self.tabs.widget(1)
+        self.tabs.setCurrentIndex(1 if details.isAncestorOf(widget) else 0)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return widget
 
     def _apply_language(self, language: str) -> None:
         font = font_for_language(language)

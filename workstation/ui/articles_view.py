@@ -60,6 +60,18 @@ class ArticlesView(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if changes.articles and not self.editor.has_unsaved_changes():
             self._refresh_keep_selection()
+            self._reload_if_moved_elsewhere()
+
+    def _reload_if_moved_elsewhere(self) -> None:
+        """An article the portal returned (or someone else moved on) while open: show its new state,
+        editability and the editors' comments at once. Only on a change of state, so the editor's own
+        autosaves never reload it under the cursor."""
+        shown = self.editor.article
+        if shown is None:
+            return
+        current = self._services.editorial.get(shown.id)
+        if current.state != shown.state:
+            self.editor.load(current)
 
     def new_article(self) -> Article:
         self.editor.save_now()

@@ -19,15 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.app import Services
-from workstation.model import Changes
+from workstation.model import Changes, JumpTarget
 from workstation.session import begin_session, end_session, remember_open_article
 from workstation.ui.articles_view import ArticlesView
 from workstation.ui.bridge import ChangeSignals
 from workstation.ui.i18n import N_, _, format_number
-from workstation.ui.operations import Operation, OperationContext
+from workstation.ui.operations import Operation, OperationContext, transfer_text
+from workstation.ui.sync_background import SyncRunner, connection_text
 
 if TYPE_CHECKING:
     from workstation.storage.backup import BackupSummary
+    from workstation.transfer_meter import TransferEstimate
     from workstation.ui.glossary_memory_view import GlossaryMemoryView
     from workstation.ui.packages_view import PackagesView
     from workstation.ui.settings_dialog import SettingsDialog
@@ -114,7 +116,15 @@ class MainWindow(QMainWindow):
         settings_menu.addAction(_("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         self.store_label = QLabel()
         self.connection_label = QLabel()
+        self.connection_label.setObjectName("connection")
         self.outbox_label = QLabel()
+        self.outbox_label.setObjectName("outbox")
+        # Syncs, asked for in the Sync view or due in the background, run through this one runner.
+        self.sync_runner = SyncRunner(services, self)
+        self.sync_runner.started.connect(self._sync_started)
+        self.sync_runner.succeeded.connect(lambda _result: self._refresh_status())
+        self.sync_runner.failed.connect(lambda _error: self._refresh_status())
+        self.sync_runner.schedule_changed.connect(self._refresh_status)
         for label in (self.profile_label, self.store_label, self.connection_label, self.outbox_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().addWidget(self.counts_label)
@@ -168,11 +178,14 @@ class MainWindow(QMainWindow):
         if row == 2:
             from workstation.ui.packages_view import PackagesView
 
-            return PackagesView(self.services)
+            packages = PackagesView(self.services)
+            packages.fix_requested.connect(lambda failure: self.open_fix(failure.target, failure.language))
+            packages.article_requested.connect(lambda article_id: self.open_fix(JumpTarget("article", article_id, "")))
+            return packages
         if row == 3:
             from workstation.ui.sync_view import SyncView
 
-            view = SyncView(self.services)
+            view = SyncView(self.services, runner=self.sync_runner)
             view.synced.connect(lambda _result: self._refresh_status())
             view.enrolled.connect(self._refresh_status)
             return view
@@ -187,6 +200,26 @@ class MainWindow(QMainWindow):
         self.show_section("Translations")
         self.translations.open(translation_id)
 
+    def open_fix(self, target: JumpTarget, language: str = "") -> None:
+        """Open what a package's rule failure names: the article editor on the field, the translation
+        editor on the sentence, or the article's Pictures tab on the picture's text in `language`."""
+        if target.kind == "translation":
+            self.show_section("Translations")
+            address = target.field.removeprefix("segment:")  # a QA error names its sentence
+            self.translations.open_at(target.id, address, show_qa=address != target.field)
+            return
+        editor = self.articles.editor
+        if target.kind == "picture":
+            article_id = self.services.pictures.get(target.id).article_id
+            self.show_section("Articles")
+            self.articles.select(article_id)
+            editor.focus_field("pictures")
+            editor.pictures_panel.focus_picture(target.id, language, target.field)
+            return
+        self.show_section("Articles")
+        self.articles.select(target.id)
+        editor.focus_field(target.field)
+
     def _show_row(self, row: int) -> None:
         # Leaving the editor writes what autosave has not yet, so other views see the latest text.
         self.articles.flush()
@@ -195,6 +228,7 @@ class MainWindow(QMainWindow):
         self.counts_label.setVisible(row == 0)  # the counts are the open article's
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync_runner.shut_down()
         self.articles.flush()
         end_session(self.services.store)
         super().closeEvent(event)
@@ -262,10 +296,20 @@ class MainWindow(QMainWindow):
         self.profile_label.setText(_("Working as {name}").format(name=self.services.people.current().name))
         # TRANSLATORS: status bar: the file of the workspace's database.
         self.store_label.setText(_("Store: {path}").format(path=self.services.store.path))
-        portal = self.services.sync.portal_url()
-        self.connection_label.setText(
-            _("Portal: {portal}").format(portal=portal) if portal else _("Portal: not enrolled")
-        )
+        self.connection_label.setText(connection_text(self.sync_runner, self.services.sync.portal_url()))
         waiting = self.services.sync.waiting_count()
         # TRANSLATORS: status bar: how many sealed packages wait in the outbox to be sent.
         self.outbox_label.setText(_("Outbox: {n} waiting").format(n=format_number(waiting)))
+
+    def _sync_started(self, operation: Operation) -> None:
+        self._refresh_status()
+        operation.transferred.connect(self._show_sync_progress)
+
+    def _show_sync_progress(self, estimate: TransferEstimate) -> None:
+        waiting = self.services.sync.waiting_count()
+        # TRANSLATORS: status bar while a sync sends bundles: the outbox and how far the upload is.
+        self.outbox_label.setText(
+            _("Outbox: {n} waiting · sending {progress}").format(
+                n=format_number(waiting), progress=transfer_text(estimate)
+            )
+        )

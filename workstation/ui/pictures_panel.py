@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -100,6 +100,21 @@ class PicturesPanel(QWidget):
             self.list.setCurrentRow(0)
         else:
             self._enable(False)
+
+    def focus_picture(self, picture_id: str, language: str | None = None, field: str = "caption") -> bool:
+        """Select the picture, show its texts in `language`, and put the cursor in `field`
+        ("caption", "alt_text", "credit" or "copyright_holder"); False if the article has no such picture."""
+        row = next((n for n, picture in enumerate(self._pictures) if picture.id == picture_id), None)
+        if row is None:
+            return False
+        self.save_texts()
+        if language and self.language.findData(language) >= 0:
+            self.language.setCurrentIndex(self.language.findData(language))
+        self.list.setCurrentRow(row)
+        self._show_picture(row)
+        fields = {"alt_text": self.alt_text, "credit": self.credit, "copyright_holder": self.copyright_holder}
+        fields.get(field, self.caption).setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def _enable(self, enabled: bool) -> None:
         for widget in (self.caption, self.alt_text, self.credit, self.copyright_holder, self.place_button):

@@ -43,6 +43,7 @@ from workstation.ui.segment_model import (
     progress_text,
 )
 from workstation.ui.segment_table import SegmentTable
+from workstation.ui.sync_feedback import ReturnedBanner
 from workstation.ui.translation_assist import TranslationAssist
 from workstation.ui.translation_bars import CommandSlots, FilterBar, SegmentCommands
 from workstation.ui.translation_operations import problem_box, readable_problem, xliff_file_name
@@ -156,9 +157,13 @@ class TranslationEditor(QWidget):
         splitter.setSizes([700, 300])
         splitter.setChildrenCollapsible(False)
 
+        # The portal's editors' comments on a returned translation, above the segments they are about.
+        self.returned_banner = ReturnedBanner(self._services)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
+        layout.addWidget(self.returned_banner)
         layout.addWidget(self.progress)
         layout.addLayout(commands)
         layout.addWidget(splitter, 1)
@@ -174,6 +179,7 @@ class TranslationEditor(QWidget):
         translation = self._services.translations.get(translation_id)
         source = self._services.translations.source_of(translation)
         self.model.load(translation, source)
+        self.returned_banner.load(translation)
         names = (LANGUAGES.get(language, language) for language in (source.language, translation.language))
         pair = " → ".join(names)
         self.title.setText(f"<b>{html.escape(source.headline)}</b><br>{html.escape(pair)}")

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QShowEvent
 from PySide6.QtWidgets import QSplitter, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget
 
 from workstation.app import Services
-from workstation.model import ArticleState, ArticleSummary, Changes
+from workstation.model import ArticleState, ArticleSummary, Changes, SegmentState
 from workstation.ui.i18n import N_, _, format_datetime_local, ngettext, state_label
 from workstation.ui.operations import Operation, OperationCancelled, OperationContext, show_error
 from workstation.ui.paged_model import (
@@ -168,6 +168,26 @@ class TranslationsView(QWidget):
         opened = self.editor.model.translation
         if opened is None or opened.id != translation_id:
             self._open(translation_id)
+
+    def open_at(self, translation_id: str, field: str = "", show_qa: bool = False) -> int | None:
+        """Open the translation on the sentence `field` names: a segment address, an article part
+        ("headline", "lead", "caption:<picture id>"…) or, for anything else, the first sentence not
+        yet final; `show_qa` brings the QA pane forward. Returns the row selected, None when there is none."""
+        self.open(translation_id)
+        model = self.editor.model
+        if model.translation is None or model.translation.id != translation_id or not model.rowCount():
+            return None
+        rows = range(model.rowCount())
+        row = model.row_of(field) if field else None
+        if row is None:
+            in_part = [n for n in rows if model.segment(n).part == field]
+            not_final = [n for n in (in_part or rows) if model.segment(n).state != SegmentState.FINAL]
+            row = (not_final or in_part or [0])[0]
+        if show_qa:
+            self.editor.side.setCurrentWidget(self.editor.assist.qa)
+        self.editor.go_to_row(row, edit=False)
+        self.editor.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return row
 
     def on_changes(self, changes: Changes) -> None:
         # Segment saves come from this view's own editor, which has them already; a source edit
