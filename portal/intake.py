@@ -89,7 +89,7 @@ class BundleIntake:
             receipt = self._record(declared, upload.length, station, problems, path, upload.upload_id)
         else:
             self._store.attach_receipt(upload.upload_id, receipt.id)
-        self._area.discard(upload.upload_id)  # an accepted bundle was moved away already
+        self._area.discard(upload.upload_id)  # an accepted bundle is kept by the bundle storage now
         return receipt
 
     def ingest(self, source: Path, station: Station, quota: int) -> StoredReceipt:
@@ -98,7 +98,7 @@ class BundleIntake:
         Refused when the file cannot be read, does not say which bundle it is, or would take the station
         past `quota` bytes; a bundle already received from this station gets its earlier receipt.
         """
-        # A copy on the portal's disk: storing the bundle consumes the file it is given.
+        # A private copy on the portal's disk: the file on the stick may change while it is judged.
         working = self._incoming / f"{uuid.uuid4().hex}.zip"
         try:
             sha256, size = _copy_hashing(source, working)
@@ -159,6 +159,22 @@ class BundleIntake:
         self, declared: DeclaredBundle, size: int, station: Station, reasons: list[str], path: Path,
         upload_id: str | None,
     ) -> StoredReceipt:  # fmt: skip
+        file_name = stored_name(declared)
+        staged = not reasons
+        if staged:
+            # Stored before the transaction: copying a large bundle to S3 must not hold the database's
+            # write lock. The name carries the sha256, so a twin stores the same bytes under the same
+            # name; should the bundle be refused after all, the file no row names is removed below.
+            self._bundles.put(path, file_name)
+        receipt = self._judge(declared, size, station, reasons, path, upload_id, file_name)
+        if staged and receipt.state != ACCEPTED:
+            self._bundles.delete(file_name)
+        return receipt
+
+    def _judge(
+        self, declared: DeclaredBundle, size: int, station: Station, reasons: list[str], path: Path,
+        upload_id: str | None, file_name: str,
+    ) -> StoredReceipt:  # fmt: skip
         with self._store.transaction():
             # Twin uploads (or an upload and an ingest) of one bundle wait here for each other.
             self._store.lock_bundle_identity(declared.package_id, declared.version)
@@ -189,19 +205,20 @@ class BundleIntake:
                 station.station_id, declared.package_id, declared.version, declared.sha256, facts.state, document, now
             )
             if facts.state == ACCEPTED:
-                file_name = f"{declared.package_id}-v{declared.version}.zip"
-                items = _items_in(path)
-                # Stored before the commit, so a committed bundle row always has its file.
-                self._bundles.put(path, file_name)
                 self._store.add_bundle(
                     declared.package_id, declared.version, station.station_id, declared.sha256, size,
-                    file_name, receipt_id, now, items,
+                    file_name, receipt_id, now, _items_in(path),
                 )  # fmt: skip
             if upload_id is not None:
                 self._store.attach_receipt(upload_id, receipt_id)
             # The station hears of its receipt in its feed, from the same transaction.
             self._store.add_feed_entry(RECEIPT, document, now, [station.station_id])
         return StoredReceipt(id=receipt_id, state=facts.state, sha256=declared.sha256, document=document)
+
+
+def stored_name(declared: DeclaredBundle) -> str:
+    """`<package-id>-v<version>-<sha256>.zip`: content-addressed, so no two contents ever share a name."""
+    return f"{declared.package_id}-v{declared.version}-{declared.sha256}.zip"
 
 
 def _sha256_of(path: Path) -> tuple[str, int]:

@@ -7,6 +7,7 @@ Intake hands a fully received, verified upload to `BundleStorage.put`; the bundl
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol, cast
 
@@ -20,7 +21,11 @@ if TYPE_CHECKING:
 
 class BundleStorage(Protocol):
     def put(self, source: Path, name: str) -> None:
-        """Take the file at `source` (consumed: moved or uploaded, then removed) and keep it as `name`."""
+        """Keep the content of `source` as `name`, durably when this returns; `source` is left in place.
+
+        Names are content-addressed (they carry the bundle's sha256), so a name that is kept already
+        holds these bytes, and putting it again changes nothing.
+        """
         ...
 
     def open(self, name: str) -> BinaryIO:
@@ -39,7 +44,23 @@ class FolderBundleStorage:
         self._folder = folder
 
     def put(self, source: Path, name: str) -> None:
-        os.replace(source, self._folder / name)
+        target = self._folder / name
+        if target.exists():
+            return
+        with source.open("rb") as handle:
+            os.fsync(handle.fileno())
+        try:
+            # A second name for the same bytes: instant and atomic, however large the bundle.
+            os.link(source, target)
+        except FileExistsError:
+            return  # a twin stored the same bytes a moment ago
+        except OSError:
+            # Another file system (or one without hard links): copy, then rename into place.
+            partial = target.with_name(f".{name}.partial")
+            shutil.copyfile(source, partial)
+            with partial.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, target)
         fsync_folder(self._folder)
 
     def open(self, name: str) -> BinaryIO:
@@ -133,7 +154,6 @@ class S3BundleStorage:
     def put(self, source: Path, name: str) -> None:
         # upload_file returns once S3 has the whole object (every part acknowledged): durable.
         self._client.upload_file(str(source), self._bucket, self._key(name), Config=self._transfer)
-        source.unlink()
 
     def open(self, name: str) -> BinaryIO:
         from botocore.exceptions import ClientError

@@ -94,7 +94,7 @@ def test_the_same_bundle_uploaded_twice_is_stored_once_with_one_receipt(any_port
     assert second == first
     assert any_portal.sql("SELECT sha256 FROM bundles WHERE package_id = ?", (entry.package_id,)) == [(entry.sha256,)]
     assert any_portal.sql("SELECT COUNT(*) FROM receipts WHERE package_id = ?", (entry.package_id,)) == [(1,)]
-    assert (any_portal.data_dir / "bundles" / f"{entry.package_id}-v1.zip").is_file()
+    assert (any_portal.data_dir / "bundles" / f"{entry.package_id}-v1-{entry.sha256}.zip").is_file()
     assert [feed_entry["kind"] for feed_entry in _entries(any_portal, station)] == ["receipt"]
 
 

@@ -58,7 +58,7 @@ def test_an_accepted_bundle_gets_a_receipt_signed_over_canonical_json(portal, en
     assert payload["received_at"].endswith("Z")
     assert verify(_portal_key(portal), canonical_json(payload), receipt["signature"])
 
-    stored = portal.data_dir / "bundles" / f"{entry.package_id}-v1.zip"
+    stored = portal.data_dir / "bundles" / f"{entry.package_id}-v1-{entry.sha256}.zip"
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == entry.sha256
     assert list((portal.data_dir / "uploads").iterdir()) == []
 
@@ -69,7 +69,7 @@ def test_the_same_bundle_twice_is_stored_once_with_the_same_receipt(portal, enro
     first = _upload(portal, station, entry)
     second = _upload(portal, station, entry, chunk_size=1000)
     assert second == first
-    assert _stored_bundles(portal, entry.package_id) == [(1, entry.sha256, f"{entry.package_id}-v1.zip")]
+    assert _stored_bundles(portal, entry.package_id) == [(1, entry.sha256, f"{entry.package_id}-v1-{entry.sha256}.zip")]
 
 
 def test_a_tampered_bundle_is_rejected_with_the_reason_and_not_stored(portal, enrolled_station):
@@ -111,7 +111,10 @@ def test_other_content_under_an_accepted_identity_is_rejected(portal, enrolled_s
     payload = _upload(portal, rival_station, rival)["payload"]
     assert payload["state"] == "rejected"
     assert any("was already accepted with other content" in reason for reason in payload["reasons"])
-    assert _stored_bundles(portal, original.package_id) == [(1, original.sha256, f"{original.package_id}-v1.zip")]
+    kept = f"{original.package_id}-v1-{original.sha256}.zip"
+    assert _stored_bundles(portal, original.package_id) == [(1, original.sha256, kept)]
+    # The rival passed verification, so it was stored before the identity check refused it: and removed.
+    assert sorted(path.name for path in (portal.data_dir / "bundles").iterdir()) == [kept]
 
 
 def test_a_station_cannot_read_another_stations_receipt(portal, enrolled_station):
@@ -180,4 +183,4 @@ def test_an_upload_completed_just_before_a_crash_is_judged_at_the_next_start(tmp
     with running_portal(portal.data_dir) as restarted, station.client(restarted.url) as client:
         receipt = client.receipt(entry.package_id, 1)
     assert receipt is not None and receipt["payload"]["state"] == "accepted"
-    assert _stored_bundles(portal, entry.package_id) == [(1, entry.sha256, f"{entry.package_id}-v1.zip")]
+    assert _stored_bundles(portal, entry.package_id) == [(1, entry.sha256, f"{entry.package_id}-v1-{entry.sha256}.zip")]

@@ -76,7 +76,7 @@ def test_ingest_writes_the_signed_receipt_beside_the_bundle_and_prints_its_path(
         entry.sha256,
     )
     assert stick.read_bytes() == original  # the operator's copy is left as it was
-    stored = data_dir / "bundles" / f"{entry.package_id}-v1.zip"
+    stored = data_dir / "bundles" / f"{entry.package_id}-v1-{entry.sha256}.zip"
     assert hashlib.sha256(stored.read_bytes()).hexdigest() == entry.sha256
     assert list((data_dir / "uploads").iterdir()) == []
 

@@ -36,7 +36,7 @@ def test_a_small_bundle_is_put_read_back_and_deleted(s3_server, tmp_path):
 
     storage.put(source, "p-v1.zip")
 
-    assert not source.exists(), "put consumes its source"
+    assert source.read_bytes() == content, "put leaves its source to the caller"
     assert s3_server.keys() == ["bundles/p-v1.zip"]
     assert storage.exists("p-v1.zip") and not storage.exists("p-v2.zip")
     with storage.open("p-v1.zip") as stream:
@@ -129,8 +129,8 @@ def test_a_portal_on_s3_keeps_each_accepted_bundle_once_in_the_bucket_only(s3_se
     assert second["state"] == "rejected"
     assert again == first, "a second upload of the same bundle gets the first receipt"
 
-    assert s3_server.keys() == [f"bundles/{accepted.package_id}-v1.zip"]
-    assert s3_server.sha256(f"bundles/{accepted.package_id}-v1.zip") == accepted.sha256
+    assert s3_server.keys() == [f"bundles/{accepted.package_id}-v1-{accepted.sha256}.zip"]
+    assert s3_server.sha256(f"bundles/{accepted.package_id}-v1-{accepted.sha256}.zip") == accepted.sha256
     assert list(data_dir.rglob("*.zip")) == []
     assert list((data_dir / "uploads").iterdir()) == []
 

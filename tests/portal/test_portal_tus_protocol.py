@@ -89,7 +89,7 @@ def _receipt_payload(portal, station, entry) -> dict:
 
 
 def _stored_sha256(portal, entry) -> str:
-    stored = portal.data_dir / "bundles" / f"{entry.package_id}-v{entry.package_version}.zip"
+    stored = portal.data_dir / "bundles" / f"{entry.package_id}-v{entry.package_version}-{entry.sha256}.zip"
     return hashlib.sha256(stored.read_bytes()).hexdigest()
 
 
