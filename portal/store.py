@@ -335,6 +335,10 @@ class PortalStore:
 
     # --- receipts and bundles ---------------------------------------------------------------------
 
+    def lock_station_usage(self, station_id: str) -> None:
+        """Within a transaction: the station's usage cannot change under a quota check until it ends."""
+        self._db.lock(f"usage {station_id}")
+
     def lock_bundle_identity(self, package_id: str, version: int) -> None:
         """Within a transaction: no one else judges this package id and version until it ends."""
         self._db.lock(f"bundle {package_id}/v{version}")

@@ -147,7 +147,10 @@ def create_upload(
     portal.uploads.create(upload.upload_id)
     try:
         with portal.store.transaction():
-            _check_quota(portal, station, upload)  # again under the write lock: a twin creation may have won
+            # Again under a lock on the station's usage (SQLite's one writer; a lock on PostgreSQL):
+            # a twin creation may have won.
+            portal.store.lock_station_usage(station.station_id)
+            _check_quota(portal, station, upload)
             portal.store.add_upload(upload)
     except BaseException:
         portal.uploads.discard(upload.upload_id)
