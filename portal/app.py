@@ -57,6 +57,7 @@ def create_app(data_dir: Path, limits: PortalLimits | None = None, clock: Clock 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         portal.intake.recover()
         tus.purge_expired_uploads(portal, portal.clock())
+        tus.discard_orphan_upload_files(portal)
         yield
         portal.store.close()
 

@@ -324,6 +324,9 @@ class PortalStore:
     def delete_upload(self, upload_id: str) -> None:
         self._write("DELETE FROM uploads WHERE upload_id = ?", (upload_id,))
 
+    def upload_ids(self) -> set[str]:
+        return {row["upload_id"] for row in self._all("SELECT upload_id FROM uploads")}
+
     def expired_upload_ids(self, now: str) -> list[str]:
         rows = self._all("SELECT upload_id FROM uploads WHERE receipt_id IS NULL AND expires_at <= ?", (now,))
         return [row["upload_id"] for row in rows]

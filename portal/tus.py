@@ -294,6 +294,16 @@ def purge_expired_uploads(portal: Portal, now: datetime) -> int:
     return purged
 
 
+def discard_orphan_upload_files(portal: Portal) -> int:
+    """At start-up, before any request: remove upload files no database row names (the portal stopped
+    between creating an upload's file and committing its row); return how many went."""
+    known = portal.store.upload_ids()
+    orphans = [upload_id for upload_id in portal.uploads.ids_on_disk() if upload_id not in known]
+    for upload_id in orphans:
+        portal.uploads.discard(upload_id)
+    return len(orphans)
+
+
 class TusResumableHeader:
     """ASGI middleware for everything under /files: every response carries Tus-Resumable, errors
     included, and X-HTTP-Method-Override stands for the request's method (tus core)."""

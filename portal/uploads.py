@@ -47,6 +47,10 @@ class UploadArea:
     def discard(self, upload_id: str) -> None:
         self.path(upload_id).unlink(missing_ok=True)
 
+    def ids_on_disk(self) -> list[str]:
+        """The uploads that have a file here (other names, never ours, are left alone)."""
+        return sorted(entry.name for entry in self._folder.iterdir() if is_upload_id(entry.name))
+
 
 class ChunkWriter:
     """Appends one PATCH body at the acknowledged offset; nothing counts until `commit` has fsynced it.

@@ -25,6 +25,7 @@ from tusclient.uploader import Uploader
 
 from portal.app import create_app
 from portal.config import PortalLimits
+from portal.uploads import new_upload_id
 from tests.support.portal_process import enrol_code, running_portal
 from workstation.ids import new_id
 from workstation.signing import public_key_b64, verify_signed_payload
@@ -448,3 +449,25 @@ def test_a_full_station_gets_its_delivered_bundle_acknowledged_again_but_no_new_
         assert _receipt_payload(portal, station, delivered)["state"] == "accepted"
         assert portal.sql("SELECT package_id FROM bundles") == [(delivered.package_id,)]
         assert list((data_dir / "uploads").iterdir()) == []
+
+
+def test_upload_files_no_row_names_are_removed_when_the_portal_starts(tmp_path, new_station):
+    """The portal stopped between creating an upload's file and committing its row: the file goes."""
+    station = new_station("a")
+    entry = station.seal()
+    data_dir = tmp_path / "portal"
+    with running_portal(data_dir) as portal:
+        station.enrol(portal.url, enrol_code(portal.data_dir))
+        with station.client(portal.url) as client:
+            client.upload(station.bundle_path(entry), _bundle_metadata(entry))
+    orphan = data_dir / "uploads" / new_upload_id()
+    orphan.write_bytes(b"half a bundle")
+    not_ours = data_dir / "uploads" / "README.txt"
+    not_ours.write_text("an operator's note", "utf-8")
+
+    with running_portal(data_dir) as portal:
+        # Uvicorn answers only once start-up (where the clean-up runs) is over.
+        assert httpx.get(f"{portal.url}/api/v1/portal-key", timeout=10).status_code == 200
+        assert not orphan.exists()
+        assert not_ours.exists(), "only files named like our uploads are ours to remove"
+        assert portal.sql("SELECT package_id FROM bundles") == [(entry.package_id,)]
