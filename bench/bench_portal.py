@@ -10,7 +10,7 @@ thread sending its share one after another with the workstation's tus client (cr
 receipt). Prints uploads per second and p50/p95/max latency of one bundle. `--postgres` runs it
 again on a PostgreSQL server started for the run (bench/portal_postgres.py: Debian's binaries, as
 the tests start them, but with fsync on); `--database-url` runs it on that database instead of
-SQLite (PORTAL_DATABASE_URL).
+SQLite (`[database] url` in the portal's portal.toml).
 
 Throughput: a large sealed bundle (`--large-mb`, its picture incompressible) uploaded with the
 workstation's tus client (1 MiB and 16 MiB chunks, each with its sha256 Upload-Checksum, fsynced
@@ -24,16 +24,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import selectors
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,7 +45,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "bench")]
 
 MIB = 1024 * 1024
-_LISTENING = re.compile(r"^portal listening on (?P<url>http://\S+)$")
 
 
 @dataclass(frozen=True)
@@ -63,60 +59,29 @@ class Delivery:
 
 @contextmanager
 def portal_process(data_dir: Path, database_url: str | None) -> Iterator[str]:
-    """The portal (with the benchmark sink) on a free loopback port; yields its URL."""
+    """The portal (with the benchmark sink) on a free loopback port, as the tests run it; yields its URL."""
+    from tests.support.portal_process import running_portal
+
+    # The sink route (`PUT /bench/sink`) is mounted only when this variable is set; the portal
+    # process inherits it.
+    os.environ["PORTAL_BENCH_SINK"] = "1"
     data_dir.mkdir(parents=True, exist_ok=True)
-    # The sink route (`PUT /bench/sink`) is mounted only when this variable is set.
-    environment = {**os.environ, "PYTHONUNBUFFERED": "1", "PORTAL_BENCH_SINK": "1"}
     if database_url:
-        environment["PORTAL_DATABASE_URL"] = database_url
-    log = (data_dir.parent / "portal-server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "portal.cli", "--data", str(data_dir), "--port", "0", "--log-level", "warning"],
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-        cwd=REPO_ROOT,
-        env=environment,
-    )
-    try:
-        yield _listening_url(process)
-    finally:
-        process.terminate()
-        process.wait(30)
-        log.close()
-
-
-def _listening_url(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while selector.select(60):
-            line = process.stdout.readline()
-            if not line:
-                break
-            if match := _LISTENING.match(line.strip()):
-                return match["url"]
-    raise SystemExit("the portal did not start; see portal-server.log beside its data folder")
-
-
-def enrolment_code(data_dir: Path, database_url: str | None) -> str:
-    environment = {**os.environ, **({"PORTAL_DATABASE_URL": database_url} if database_url else {})}
-    completed = subprocess.run(
-        [sys.executable, "-m", "portal.cli", "--data", str(data_dir), "enrol-code"],
-        capture_output=True, text=True, cwd=REPO_ROOT, env=environment, check=True,
-    )  # fmt: skip
-    return completed.stdout.strip()
+        # In portal.toml rather than the environment, so `enrol-code` uses the same database.
+        (data_dir / "portal.toml").write_text(f'[database]\nurl = "{database_url}"\n', "utf-8")
+    with ExitStack() as stack:
+        try:
+            process = stack.enter_context(running_portal(data_dir))
+        except RuntimeError as error:  # only the start: the benchmark's own errors pass through the yield
+            raise SystemExit(str(error)) from error
+        yield process.url
 
 
 def delivery_of(station: Station, entry: OutboxEntry) -> Delivery:
     """What a sending thread needs of a sealed outbox entry."""
-    metadata = {
-        "filename": entry.file_name,
-        "package_id": entry.package_id,
-        "version": str(entry.package_version),
-        "sha256": entry.sha256,
-    }
-    return Delivery(station.bundle_path(entry), metadata, entry.package_id, entry.sha256)
+    from workstation.sync.tus import bundle_metadata
+
+    return Delivery(station.bundle_path(entry), bundle_metadata(entry), entry.package_id, entry.sha256)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -128,6 +93,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def bench_ingest(work: Path, stations: int, bundles: int, database_url: str | None) -> None:
+    from tests.support.portal_process import enrol_code
     from tests.support.stations import make_station
     from workstation.sync.client import PortalClient
     from workstation.sync.service import PORTAL_TOKEN
@@ -138,7 +104,7 @@ def bench_ingest(work: Path, stations: int, bundles: int, database_url: str | No
         started = time.perf_counter()
         made = [make_station(work / f"stations-{label.lower()}" / f"s{number:02}") for number in range(stations)]
         with ThreadPoolExecutor(8) as pool:
-            codes = list(pool.map(lambda _station: enrolment_code(data_dir, database_url), made))
+            codes = list(pool.map(lambda _station: enrol_code(data_dir), made))
         for station, code in zip(made, codes, strict=True):
             station.enrol(url, code)
         print(f"enrolled {stations} stations in {time.perf_counter() - started:.1f} s")
@@ -209,10 +175,11 @@ class Timing:
 def seal_large_bundles(work: Path, url: str, data_dir: Path, megabytes: int, count: int) -> tuple[str, list[Delivery]]:
     """`count` bundles of one large picture each, from one enrolled station; its token and the bundles."""
     from tests.support import stations as station_support
+    from tests.support.portal_process import enrol_code
     from workstation.sync.service import PORTAL_TOKEN
 
     station = station_support.make_station(work / "large-station")
-    station.enrol(url, enrolment_code(data_dir, None))
+    station.enrol(url, enrol_code(data_dir))
     # The station helper seals one picture of PICTURE_BYTES random bytes; here it is the large file.
     original = station_support.PICTURE_BYTES
     station_support.PICTURE_BYTES = megabytes * MIB

@@ -1,47 +1,26 @@
-"""A throwaway PostgreSQL server for bench_portal.py, started as tests/support/postgres.py starts one,
-but durable (`fsync=on`, the default): the portal on SQLite runs `synchronous=FULL`, so PostgreSQL
-must pay for its flushes too for the figures to compare."""
+"""A throwaway PostgreSQL server for bench_portal.py, started as the tests start one
+(tests/support/postgres.py), but durable (`fsync=on`, the default): the portal on SQLite runs
+`synchronous=FULL`, so PostgreSQL must pay for its flushes too for the figures to compare."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import ExitStack, contextmanager
 
 from tests.support import postgres as test_postgres
+
+# The portal holds a connection per server thread; 50 stations at once must not exhaust the default 100.
+MAX_CONNECTIONS = 200
 
 
 @contextmanager
 def durable_postgres() -> Iterator[str]:
     """Yield the URL of a fresh database on a new server on 127.0.0.1; SystemExit when not installed."""
-    binaries = test_postgres.postgres_binaries()
-    if binaries is None:
+    if test_postgres.postgres_binaries() is None:
         raise SystemExit("PostgreSQL is not installed (no initdb/pg_ctl); apt-get install postgresql")
-    as_user, owner = test_postgres._unprivileged_user()
-    base = Path(tempfile.mkdtemp(prefix="bench-postgres-"))
-    base.chmod(0o755)
-    data_dir, log = base / "data", base / "server.log"
-    if owner is not None:
-        os.chown(base, owner.pw_uid, owner.pw_gid)
-    port = test_postgres._free_port()
-    server = test_postgres.PostgresServer(port, data_dir)
-    try:
-        test_postgres._run(
-            [*as_user, str(binaries / "initdb"), "-D", str(data_dir), "-U", test_postgres.SUPERUSER,
-             "--auth=trust", "--encoding=UTF8", "--no-locale"],
-        )  # fmt: skip
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=200"
-        test_postgres._run([*as_user, str(binaries / "pg_ctl"), "-D", str(data_dir), "-l", str(log), "-o", options,
-                            "-w", "start"])  # fmt: skip
+    with ExitStack() as stack:
         try:
-            yield server.create_database()
-        finally:
-            test_postgres._run([*as_user, str(binaries / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"])
-    except subprocess.CalledProcessError as error:
-        raise SystemExit(f"PostgreSQL did not start: {error.stderr}") from error
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
+            server = stack.enter_context(test_postgres.running_postgres(durable=True, max_connections=MAX_CONNECTIONS))
+        except RuntimeError as error:  # only the start: the benchmark's own errors pass through the yield
+            raise SystemExit(str(error)) from error
+        yield server.create_database()

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field, field_validator
 
 from portal.auth import AuthenticatedStation
 from portal.clock import iso_timestamp
-from portal.context import Portal, get_portal
+from portal.context import PortalDependency
 from portal.credentials import enrolment_code_digest, new_token, token_digest
 from portal.feed import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, read_feed
+from portal.intake import UUID_TEXT
 from portal.store import Station
 from workstation.signing import load_public_key
 
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+UUID_PATTERN = rf"^{UUID_TEXT}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 HTTP_UNPROCESSABLE = 422  # a number: starlette renamed the constant across versions
 router = APIRouter(prefix="/api/v1")
-PortalDependency = Annotated[Portal, Depends(get_portal)]
 
 
 class ErrorResponse(BaseModel):
@@ -68,12 +68,8 @@ class FeedResponse(BaseModel):
     more: bool = Field(description="true when more entries follow this page")
 
 
-_UNAUTHORISED = {
-    status.HTTP_401_UNAUTHORIZED: {
-        "model": ErrorResponse,
-        "description": "no bearer token, an unknown one, or the token of a revoked station",
-    }
-}
+UNAUTHORISED_TEXT = "no bearer token, an unknown one, or the token of a revoked station"
+_UNAUTHORISED = {status.HTTP_401_UNAUTHORIZED: {"model": ErrorResponse, "description": UNAUTHORISED_TEXT}}
 _INVALID = {HTTP_UNPROCESSABLE: {"model": ErrorResponse, "description": "a parameter is malformed"}}
 
 

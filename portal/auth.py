@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from portal.context import Portal, get_portal
+from portal.context import PortalDependency
 from portal.credentials import token_digest
 from portal.store import Station
 
@@ -20,7 +20,7 @@ _bearer = HTTPBearer(auto_error=False, description="the station token received a
 
 
 def authenticated_station(
-    portal: Annotated[Portal, Depends(get_portal)],
+    portal: PortalDependency,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Station:
     token = credentials.credentials.strip() if credentials is not None else ""

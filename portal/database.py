@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -35,8 +35,8 @@ class Database(Protocol):
     where: str
     """Where the data lives, for messages (a path, or the PostgreSQL URL without its password)."""
 
-    def transaction(self) -> Any:
-        """Context manager: one transaction; nested uses join the outer one."""
+    def transaction(self) -> AbstractContextManager[None]:
+        """One transaction; nested uses join the outer one."""
         ...
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result: ...

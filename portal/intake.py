@@ -25,18 +25,21 @@ from portal.storage import BundleStorage
 from portal.store import BundleItemRef, PortalStore, Station, StoredReceipt, Upload
 from portal.uploads import UploadArea
 from workstation.errors import Refused
-from workstation.packaging.bundle import verify_bundle
+from workstation.packaging.bundle import file_sha256, verify_bundle
 
 log = logging.getLogger(__name__)
 
 _READ_CHUNK = 1024 * 1024
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_BUNDLE_FOLDER = re.compile(rf"(?P<package>{_UUID})-v(?P<version>[1-9][0-9]{{0,8}})")
+# The forms of a package id (a lower-case UUID) and a version, wherever the portal reads one.
+UUID_TEXT = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+VERSION_TEXT = r"[1-9][0-9]{0,8}"
+_BUNDLE_FOLDER = re.compile(rf"(?P<package>{UUID_TEXT})-v(?P<version>{VERSION_TEXT})")
 _ITEM_FILE = re.compile(r"(?P<item>[0-9a-f-]{36})\.(?P<language>[a-z]{2,3}(-[A-Za-z0-9]+)*)\.json")
 
 
 class DeclaredDigestMismatch(Exception):
-    """The bytes received do not hash to the sha256 the station declared; the upload is worthless."""
+    """The bytes received do not hash to the sha256 the station declared; the upload is worthless, and
+    `complete` has discarded it (row and bytes) before raising."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,10 @@ class BundleIntake:
         """Judge a fully received upload and return its receipt (the earlier one for a repeat)."""
         declared = DeclaredBundle.of(upload)
         path = self._area.path(upload.upload_id)
-        if _sha256_of(path)[0] != declared.sha256:
+        if file_sha256(path)[0] != declared.sha256:
+            # Worthless bytes: the station must start over, whichever caller (tus route, start-up recovery) asked.
+            self._store.delete_upload(upload.upload_id)
+            self._area.discard(upload.upload_id)
             raise DeclaredDigestMismatch(
                 f"the {upload.length} bytes received do not match the sha256 declared for {declared.label}"
             )
@@ -132,9 +138,7 @@ class BundleIntake:
             try:
                 self.complete(upload, station)
             except DeclaredDigestMismatch as error:
-                log.warning("discarding upload %s: %s", upload.upload_id, error)
-                self._store.delete_upload(upload.upload_id)
-                self._area.discard(upload.upload_id)
+                log.warning("discarded upload %s: %s", upload.upload_id, error)
 
     def _problems(self, path: Path, declared: DeclaredBundle, station: Station) -> list[str]:
         # The uploader's registered key, whatever station the bundle claims: another station's
@@ -219,16 +223,6 @@ class BundleIntake:
 def stored_name(declared: DeclaredBundle) -> str:
     """`<package-id>-v<version>-<sha256>.zip`: content-addressed, so no two contents ever share a name."""
     return f"{declared.package_id}-v{declared.version}-{declared.sha256}.zip"
-
-
-def _sha256_of(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_READ_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:

@@ -19,15 +19,15 @@ from portal.clock import iso_timestamp
 from portal.context import Portal
 from portal.credentials import new_token, token_digest
 from portal.feed import DECISION, GLOSSARY, MEMORY, decision_payload, glossary_payload, memory_payload
+from portal.intake import UUID_TEXT, VERSION_TEXT
 from portal.store import BundleItemRef, Station, StationSummary, StoredBundle, StoredReceipt
 from workstation.errors import BadInput, NotFound, Refused
 from workstation.ids import new_id
 from workstation.signing import fingerprint, load_public_key, sign_payload
 from workstation.user_files import write_atomically
 
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_BUNDLE_TEXT = re.compile(rf"(?:urn:uuid:)?(?P<package>{_UUID})/v(?P<version>[1-9][0-9]{{0,8}})")
-STATION_ID = re.compile(_UUID)
+_BUNDLE_TEXT = re.compile(rf"(?:urn:uuid:)?(?P<package>{UUID_TEXT})/v(?P<version>{VERSION_TEXT})")
+STATION_ID = re.compile(UUID_TEXT)
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,7 @@ class BundleOverview:
 
 def receipt_path_for(bundle_path: Path) -> Path:
     """`bundle.zip` → `bundle.receipt.json`, beside it."""
-    stem = bundle_path.name.removesuffix(".zip") if bundle_path.name.endswith(".zip") else bundle_path.name
-    return bundle_path.with_name(f"{stem}.receipt.json")
+    return bundle_path.with_name(f"{bundle_path.name.removesuffix('.zip')}.receipt.json")
 
 
 def ingest(portal: Portal, bundle_path: Path, station_id: str) -> Ingested:

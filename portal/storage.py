@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, cast
 
 from portal.config import PortalPaths, PortalSettings
 from portal.errors import PortalSetupError
@@ -79,6 +79,8 @@ MULTIPART_THRESHOLD = 64 * 1024**2
 MULTIPART_PART_SIZE = 16 * 1024**2
 MULTIPART_CONCURRENCY = 4
 _CONNECT_TIMEOUT_SECONDS = 10
+# How S3-compatible servers say "no such object": GET answers NoSuchKey, HEAD (no body) a bare 404.
+_MISSING_CODES = ("404", "NoSuchKey", "NotFound")
 
 
 class S3BundleStorage:
@@ -140,7 +142,7 @@ class S3BundleStorage:
         try:
             self._client.head_bucket(Bucket=self._bucket)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
+            code = _error_code(error)
             if code in ("404", "NoSuchBucket"):
                 reason = "there is no such bucket; create it, or correct s3_bucket"
             elif code in ("403", "AccessDenied", "Forbidden"):
@@ -161,7 +163,7 @@ class S3BundleStorage:
         try:
             response = self._client.get_object(Bucket=self._bucket, Key=self._key(name))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            if _error_code(error) in _MISSING_CODES:
                 raise FileNotFoundError(f"no bundle {name} in {self.location}") from error
             raise
         # botocore's StreamingBody reads the object as it arrives (an io.IOBase with read/close).
@@ -173,7 +175,7 @@ class S3BundleStorage:
         try:
             self._client.head_object(Bucket=self._bucket, Key=self._key(name))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if _error_code(error) in _MISSING_CODES:
                 return False
             raise
         return True
@@ -185,6 +187,11 @@ class S3BundleStorage:
         if not name or "/" in name or name in (".", ".."):
             raise ValueError(f"{name!r} is not a bundle file name")
         return f"{self._prefix}{name}"
+
+
+def _error_code(error: Any) -> str:
+    """The S3 error code of a botocore ClientError ("" when the answer names none)."""
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 def open_bundle_storage(settings: PortalSettings, paths: PortalPaths) -> BundleStorage:

@@ -8,8 +8,8 @@ transaction join it, so a caller can group several changes atomically.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -217,10 +217,8 @@ class PortalStore:
     def where(self) -> str:
         return self._db.where
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._db.transaction():
-            yield
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._db.transaction()
 
     def close(self) -> None:
         self._db.close()

@@ -21,11 +21,11 @@ from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from portal.api import SHA256_PATTERN, UUID_PATTERN, ErrorResponse
+from portal.api import HTTP_UNPROCESSABLE, SHA256_PATTERN, UNAUTHORISED_TEXT, UUID_PATTERN, ErrorResponse
 from portal.auth import AuthenticatedStation
 from portal.clock import http_date, iso_timestamp
-from portal.context import Portal, get_portal
-from portal.intake import DeclaredBundle, DeclaredDigestMismatch
+from portal.context import Portal, PortalDependency
+from portal.intake import VERSION_TEXT, DeclaredBundle, DeclaredDigestMismatch
 from portal.store import Station, Upload
 from portal.uploads import ChunkWriter, is_upload_id, new_upload_id
 
@@ -46,9 +46,8 @@ _DECIMAL = re.compile(r"[0-9]{1,19}")
 # What a client may name in X-HTTP-Method-Override (tus core), for proxies that pass only GET/POST.
 _OVERRIDABLE_METHODS = frozenset({"HEAD", "PATCH", "DELETE", "OPTIONS", "POST"})
 
-# Numbers rather than starlette names, which were renamed across versions (413, 422).
+# Numbers rather than starlette's names, which were renamed across versions (422 is portal.api's).
 HTTP_CONTENT_TOO_LARGE = 413
-HTTP_UNPROCESSABLE = 422
 HTTP_LOCKED = 423
 HTTP_CHECKSUM_MISMATCH = 460  # tus checksum extension
 
@@ -61,10 +60,7 @@ def _errors(**described: str) -> dict[int | str, dict[str, object]]:
     }
 
 
-_UNAUTHORISED = "no bearer token, an unknown one, or the token of a revoked station"
 _VERSION = "Tus-Resumable is missing or not 1.0.0 (the answer names Tus-Version)"
-
-PortalDependency = Annotated[Portal, Depends(get_portal)]
 
 
 def require_tus_version(tus_resumable: Annotated[str | None, Header()] = None) -> None:
@@ -105,7 +101,7 @@ def discover(portal: PortalDependency) -> Response:
     summary="Create an upload (tus creation): the bundle's length and metadata; Location names it",
     responses=_errors(
         status_400="Upload-Length or Upload-Metadata missing or malformed",
-        status_401=_UNAUTHORISED,
+        status_401=UNAUTHORISED_TEXT,
         status_412=_VERSION,
         status_413="longer than Tus-Max-Size, or over the station's quota",
     ),
@@ -169,7 +165,7 @@ def create_upload(
     name="tus_upload",
     summary="The upload's acknowledged offset (Upload-Offset), to resume from",
     responses=_errors(
-        status_401=_UNAUTHORISED,
+        status_401=UNAUTHORISED_TEXT,
         status_404="no such upload of this station",
         status_410="the upload expired",
         status_412=_VERSION,
@@ -193,7 +189,7 @@ def upload_status(upload_id: str, station: AuthenticatedStation, portal: PortalD
     summary="Append a chunk at Upload-Offset (with Upload-Checksum); the last one returns the receipt's bundle",
     responses=_errors(
         status_400="a header is malformed",
-        status_401=_UNAUTHORISED,
+        status_401=UNAUTHORISED_TEXT,
         status_404="no such upload of this station",
         status_409="Upload-Offset is not the upload's offset",
         status_410="the upload expired, or its station was revoked while it ran",
@@ -257,7 +253,7 @@ async def append_chunk(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Terminate an upload (tus termination): its bytes are freed",
     responses=_errors(
-        status_401=_UNAUTHORISED,
+        status_401=UNAUTHORISED_TEXT,
         status_404="no such upload of this station",
         status_412=_VERSION,
         status_423="a chunk is being written to this upload",
@@ -269,8 +265,7 @@ def terminate_upload(upload_id: str, station: AuthenticatedStation, portal: Port
     if not portal.locks.try_acquire(upload_id):
         raise HTTPException(HTTP_LOCKED, detail="a chunk is being written to this upload; retry shortly")
     try:
-        portal.store.delete_upload(upload_id)
-        portal.uploads.discard(upload_id)
+        portal.discard_upload(upload_id)
     finally:
         portal.locks.release(upload_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -286,8 +281,7 @@ def purge_expired_uploads(portal: Portal, now: datetime) -> int:
     for upload_id in portal.store.expired_upload_ids(iso_timestamp(now)):
         if portal.locks.try_acquire(upload_id):
             try:
-                portal.store.delete_upload(upload_id)
-                portal.uploads.discard(upload_id)
+                portal.discard_upload(upload_id)
                 purged += 1
             finally:
                 portal.locks.release(upload_id)
@@ -376,8 +370,6 @@ def _complete(portal: Portal, upload: Upload, station: Station) -> None:
     try:
         portal.intake.complete(finished, station)
     except DeclaredDigestMismatch as error:
-        portal.store.delete_upload(upload.upload_id)
-        portal.uploads.discard(upload.upload_id)
         raise HTTPException(HTTP_UNPROCESSABLE, detail=f"{error}; the upload was discarded, start it again") from error
 
 
@@ -389,8 +381,7 @@ def _owned_live_upload(portal: Portal, upload_id: str, station_id: str) -> Uploa
     if upload is None:
         raise _not_found()
     if upload.receipt_id is None and upload.expires_at <= iso_timestamp(portal.clock()):
-        portal.store.delete_upload(upload_id)
-        portal.uploads.discard(upload_id)
+        portal.discard_upload(upload_id)
         raise HTTPException(status.HTTP_410_GONE, detail="this upload expired; start it again")
     return upload
 
@@ -480,7 +471,7 @@ def _bundle_metadata(header: str | None) -> dict[str, str]:
     if not problems:
         if not re.fullmatch(UUID_PATTERN, metadata["package_id"]):
             problems.append("package_id is not a lower-case UUID")
-        if not re.fullmatch(r"[1-9][0-9]{0,8}", metadata["version"]):
+        if not re.fullmatch(VERSION_TEXT, metadata["version"]):
             problems.append("version is not a positive integer")
         if not re.fullmatch(SHA256_PATTERN, metadata["sha256"]):
             problems.append("sha256 is not 64 lower-case hex digits")

@@ -13,23 +13,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.support.portal_process import REPO_ROOT, portal_command
 from workstation.signing import verify_signed_payload
-from workstation.sync.tus import encode_metadata
+from workstation.sync.tus import bundle_metadata, encode_metadata
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
 
-def _metadata(entry) -> dict[str, str]:
-    return {
-        "filename": entry.file_name,
-        "package_id": entry.package_id,
-        "version": str(entry.package_version),
-        "sha256": entry.sha256,
-    }
-
-
 def _upload(portal, station, entry, chunk_size=4096) -> dict:
     with station.client(portal.url, chunk_size=chunk_size) as client:
-        client.upload(station.bundle_path(entry), _metadata(entry))
+        client.upload(station.bundle_path(entry), bundle_metadata(entry))
         receipt = client.receipt(entry.package_id, entry.package_version, entry.sha256)
     assert receipt is not None
     return receipt
@@ -65,7 +56,7 @@ def _create_upload(portal, station, entry) -> str:
             **TUS,
             **station.bearer(),
             "Upload-Length": str(entry.size),
-            "Upload-Metadata": encode_metadata(_metadata(entry)),
+            "Upload-Metadata": encode_metadata(bundle_metadata(entry)),
         },
     )
     assert response.status_code == 201, response.text

@@ -12,6 +12,7 @@ from tusclient import client as tus_client
 from tests.support.portal_process import enrol_code, running_portal
 from workstation.signing import canonical_json, verify, verify_signed_payload
 from workstation.sync.errors import UploadCancelled, UploadRefused
+from workstation.sync.tus import bundle_metadata
 
 RECEIPT_KEYS = {"bundle", "package_id", "version", "station_id", "state", "reasons", "sha256", "size", "received_at"}
 
@@ -25,12 +26,7 @@ def _upload(portal, station, entry, chunk_size=4096) -> dict:
     with station.client(portal.url, chunk_size=chunk_size) as client:
         client.upload(
             station.bundle_path(entry),
-            {
-                "filename": entry.file_name,
-                "package_id": entry.package_id,
-                "version": str(entry.package_version),
-                "sha256": entry.sha256,
-            },
+            bundle_metadata(entry),
         )
         receipt = client.receipt(entry.package_id, entry.package_version, entry.sha256)
     assert receipt is not None
@@ -114,7 +110,9 @@ def test_other_content_under_an_accepted_identity_is_rejected(portal, enrolled_s
     kept = f"{original.package_id}-v1-{original.sha256}.zip"
     assert _stored_bundles(portal, original.package_id) == [(1, original.sha256, kept)]
     # The rival passed verification, so it was stored before the identity check refused it: and removed.
-    assert sorted(path.name for path in (portal.data_dir / "bundles").iterdir()) == [kept]
+    # (Only this package's files: the module's portal keeps the earlier tests' bundles too.)
+    stored = (portal.data_dir / "bundles").glob(f"{original.package_id}-*")
+    assert sorted(path.name for path in stored) == [kept]
 
 
 def test_a_station_cannot_read_another_stations_receipt(portal, enrolled_station):

@@ -30,7 +30,7 @@ from tests.support.portal_process import enrol_code, running_portal
 from workstation.ids import new_id
 from workstation.signing import public_key_b64, verify_signed_payload
 from workstation.sync.errors import UploadRefused
-from workstation.sync.tus import encode_metadata
+from workstation.sync.tus import bundle_metadata, encode_metadata
 
 TUS = {"Tus-Resumable": "1.0.0"}
 LIFETIME = timedelta(hours=1)
@@ -43,21 +43,12 @@ class Sha256Uploader(Uploader):
     CHECKSUM_ALGORITHM_PAIR = ("sha256", hashlib.sha256)
 
 
-def _bundle_metadata(entry) -> dict[str, str]:
-    return {
-        "filename": entry.file_name,
-        "package_id": entry.package_id,
-        "version": str(entry.package_version),
-        "sha256": entry.sha256,
-    }
-
-
 def _headers(station, more: dict[str, str] | None = None) -> dict[str, str]:
     return {**TUS, **station.bearer(), **(more or {})}
 
 
 def _metadata(entry) -> str:
-    return encode_metadata(_bundle_metadata(entry))
+    return encode_metadata(bundle_metadata(entry))
 
 
 def _create(portal, station, entry) -> str:
@@ -141,7 +132,7 @@ def test_tuspy_delivers_a_bundle_with_either_checksum(portal, station, uploader_
             client=tus_client.TusClient(f"{portal.url}/files/", headers=station.bearer()),
             chunk_size=3000,
             upload_checksum=True,
-            metadata=_bundle_metadata(entry),
+            metadata=bundle_metadata(entry),
         )
         assert uploader.checksum_algorithm_name == uploader_class.CHECKSUM_ALGORITHM_PAIR[0]
         uploader.upload()
@@ -156,7 +147,7 @@ def test_tuspy_resumes_after_a_cut_connection_where_the_portal_left_off(portal, 
     data = station.bundle_path(entry).read_bytes()
     client = tus_client.TusClient(f"{portal.url}/files/", headers=station.bearer())
     with station.bundle_path(entry).open("rb") as stream:
-        first = client.uploader(file_stream=stream, chunk_size=2500, metadata=_bundle_metadata(entry))
+        first = client.uploader(file_stream=stream, chunk_size=2500, metadata=bundle_metadata(entry))
         first.upload(stop_at=5000)  # two chunks acknowledged, then the laptop goes to sleep
     url = first.url
     assert _offset(url, station) == 5000
@@ -181,7 +172,7 @@ def test_a_cut_chunk_with_a_checksum_is_dropped_and_resent_whole(portal, station
     data = station.bundle_path(entry).read_bytes()
     client = tus_client.TusClient(f"{portal.url}/files/", headers=station.bearer())
     with station.bundle_path(entry).open("rb") as stream:
-        first = client.uploader(file_stream=stream, chunk_size=4000, metadata=_bundle_metadata(entry))
+        first = client.uploader(file_stream=stream, chunk_size=4000, metadata=bundle_metadata(entry))
         first.upload(stop_at=4000)
     url = first.url
     sha1 = "sha1 " + base64.b64encode(hashlib.sha1(data[4000:8000]).digest()).decode()
@@ -442,10 +433,10 @@ def test_a_full_station_gets_its_delivered_bundle_acknowledged_again_but_no_new_
     with running_portal(data_dir) as portal:
         station.enrol(portal.url, enrol_code(portal.data_dir))
         with station.client(portal.url) as client:
-            client.upload(station.bundle_path(delivered), _bundle_metadata(delivered))
-            client.upload(station.bundle_path(delivered), _bundle_metadata(delivered))  # the quota is full now
+            client.upload(station.bundle_path(delivered), bundle_metadata(delivered))
+            client.upload(station.bundle_path(delivered), bundle_metadata(delivered))  # the quota is full now
             with pytest.raises(UploadRefused, match=f"it holds {delivered.size} of its {delivered.size + 1000} bytes"):
-                client.upload(station.bundle_path(refused), _bundle_metadata(refused))
+                client.upload(station.bundle_path(refused), bundle_metadata(refused))
         assert _receipt_payload(portal, station, delivered)["state"] == "accepted"
         assert portal.sql("SELECT package_id FROM bundles") == [(delivered.package_id,)]
         assert list((data_dir / "uploads").iterdir()) == []
@@ -459,7 +450,7 @@ def test_upload_files_no_row_names_are_removed_when_the_portal_starts(tmp_path, 
     with running_portal(data_dir) as portal:
         station.enrol(portal.url, enrol_code(portal.data_dir))
         with station.client(portal.url) as client:
-            client.upload(station.bundle_path(entry), _bundle_metadata(entry))
+            client.upload(station.bundle_path(entry), bundle_metadata(entry))
     orphan = data_dir / "uploads" / new_upload_id()
     orphan.write_bytes(b"half a bundle")
     not_ours = data_dir / "uploads" / "README.txt"

@@ -61,7 +61,12 @@ def postgres_binaries() -> Path | None:
 
 
 @contextlib.contextmanager
-def running_postgres() -> Iterator[PostgresServer]:
+def running_postgres(durable: bool = False, max_connections: int | None = None) -> Iterator[PostgresServer]:
+    """A new server, stopped and removed at the end; RuntimeError when it does not start.
+
+    Tests run it without fsync; `durable` keeps PostgreSQL's default flushes, for benchmarks that
+    compare it with the portal's SQLite (`synchronous=FULL`).
+    """
     binaries = postgres_binaries()
     if binaries is None:
         pytest.skip("PostgreSQL is not installed (no initdb/pg_ctl); apt-get install postgresql")
@@ -75,9 +80,13 @@ def running_postgres() -> Iterator[PostgresServer]:
     try:
         _run(
             [*as_user, str(binaries / "initdb"), "-D", str(data_dir), "-U", SUPERUSER, "--auth=trust",
-             "--encoding=UTF8", "--no-locale", "--no-sync"],
+             "--encoding=UTF8", "--no-locale", *([] if durable else ["--no-sync"])],
         )  # fmt: skip
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='' -c fsync=off"
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories=''"
+        if not durable:
+            options += " -c fsync=off"
+        if max_connections is not None:
+            options += f" -c max_connections={max_connections}"
         _run([*as_user, str(binaries / "pg_ctl"), "-D", str(data_dir), "-l", str(log), "-o", options,
               "-t", str(START_TIMEOUT_SECONDS), "-w", "start"])  # fmt: skip
         try:

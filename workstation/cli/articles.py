@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.errors import BadInput, Refused
 from workstation.model import LANGUAGES, ArticleFilter, ArticleState, Genre, Role
 
@@ -108,10 +106,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     roles.set_defaults(handler=_profile_set_roles)
 
 
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
 def _import(args: argparse.Namespace, context: CommandContext) -> int:
     editorial = context.services().editorial
     if args.file.suffix.lower() == ".txt":
@@ -143,7 +137,7 @@ def _list(args: argparse.Namespace, context: CommandContext) -> int:
     )
     summaries = editorial.summaries(filter=wanted) if not wanted.is_empty else editorial.summaries()
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "id": s.id,
@@ -171,7 +165,7 @@ def _show(args: argparse.Namespace, context: CommandContext) -> int:
     if args.json:
         from dataclasses import asdict
 
-        _print_json(asdict(article))
+        print_json(asdict(article))
         return 0
     print(article.headline)
     for label, value in (
@@ -243,7 +237,7 @@ def _history(args: argparse.Namespace, context: CommandContext) -> int:
     revisions = editorial.history(args.article_id)
     changes = editorial.state_changes(args.article_id)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "revisions": [
                     {
@@ -306,7 +300,7 @@ def _set_state(args: argparse.Namespace, context: CommandContext) -> int:
 def _search(args: argparse.Namespace, context: CommandContext) -> int:
     hits = context.services().search.search(args.query, language=args.lang, limit=args.limit)
     if args.json:
-        _print_json([hit.to_json() for hit in hits])
+        print_json([hit.to_json() for hit in hits])
         return 0
     for hit in hits:
         print(f"{hit.id}\t{hit.language}\t{hit.headline}\t{hit.highlighted('«', '»')}")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_bulletin(args: argparse.Namespace, context: CommandContext) -> int:
     result = context.services().bulletin.render(args.package_id, args.out, title=args.title, issued=args.date)
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        print_json(result.as_json())
         return 0
     print(result.path)
     # Notes go to stderr so `$(workstation bulletin …)` is the path alone.

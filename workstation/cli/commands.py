@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
-from typing import Any
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.errors import BadInput
 
 
@@ -18,10 +16,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     screenshots = subparsers.add_parser("screenshots", help="render each main view with sample content to PNG")
     screenshots.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     screenshots.set_defaults(handler=_screenshots)
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 # --- packages ----------------------------------------------------------------------------------
@@ -92,7 +86,7 @@ def _package_show(args: argparse.Namespace, context: CommandContext) -> int:
     overview = context.services().packaging.overview(args.package_id)
     package = overview.package
     if args.json:
-        _print_json(
+        print_json(
             {
                 "id": package.id,
                 "name": package.name,
@@ -135,7 +129,7 @@ def _package_check(args: argparse.Namespace, context: CommandContext) -> int:
     failures = context.services().packaging.check(args.package_id)
     errors = sum(1 for failure in failures if failure.is_error)
     if args.json:
-        _print_json({"complete": errors == 0, "failures": [failure.as_json() for failure in failures]})
+        print_json({"complete": errors == 0, "failures": [failure.as_json() for failure in failures]})
         return 1 if errors else 0
     for failure in failures:
         print(failure.line() if failure.is_error else f"{failure.line()} (warning)")
@@ -161,7 +155,7 @@ def _package_seal(args: argparse.Namespace, context: CommandContext) -> int:
 def _package_versions(args: argparse.Namespace, context: CommandContext) -> int:
     versions = context.services().packaging.versions(args.package_id)
     if args.json:
-        _print_json([version.as_json() for version in versions])
+        print_json([version.as_json() for version in versions])
         return 0
     for version in versions:
         print(f"v{version.version}\t{version.sealed_at}\t{version.state or '-'}\t{version.size} bytes")
@@ -190,7 +184,7 @@ def _register_bundles(subparsers: argparse._SubParsersAction) -> None:
 def _bundle_verify(args: argparse.Namespace, context: CommandContext) -> int:
     report = context.services().packaging.verify(args.file)
     if args.json:
-        _print_json(report.as_json())
+        print_json(report.as_json())
     elif report.valid:
         assert report.identity is not None
         print(
@@ -234,7 +228,7 @@ def _keys_import(args: argparse.Namespace, context: CommandContext) -> int:
 def _keys_list(args: argparse.Namespace, context: CommandContext) -> int:
     keys = context.services().packaging.station_keys()
     if args.json:
-        _print_json([key.as_json() for key in keys])
+        print_json([key.as_json() for key in keys])
         return 0
     for key in keys:
         print(f"{key.station_id}\t{key.fingerprint}\t{key.name}" + ("\t(this station)" if key.own else ""))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workstation.clock import utc_now
 from workstation.storage.store import Store
@@ -43,3 +44,8 @@ class CommandContext:
         if self._services is not None:
             self._services.close()
             self._services = None
+
+
+def print_json(value: Any) -> None:
+    """`--json` output of every command: UTF-8 text as it is (Vietnamese and CJK unescaped), indented."""
+    print(json.dumps(value, ensure_ascii=False, indent=2))

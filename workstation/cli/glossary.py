@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.model import LANGUAGES
 
 
@@ -56,7 +55,7 @@ def _export(args: argparse.Namespace, context: CommandContext) -> int:
 def _list(args: argparse.Namespace, context: CommandContext) -> int:
     entries = context.services().glossary.entries(args.source, args.target)
     if args.json:
-        print(json.dumps([entry.as_json() for entry in entries], ensure_ascii=False, indent=2))
+        print_json([entry.as_json() for entry in entries])
         return 0
     for entry in entries:
         fields = (

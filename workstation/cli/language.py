@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from bisect import bisect_right
-from typing import Any
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.language import SPELLING_LANGUAGES
 from workstation.model import LANGUAGES
 
@@ -67,7 +65,7 @@ def run_spellcheck(args: argparse.Namespace, context: CommandContext) -> int:
         flagged.append({"word": miss.word, "line": line, "column": column, "start": miss.start,
                         "end": miss.end, "suggestions": list(miss.suggestions)})  # fmt: skip
     if args.json:
-        _print_json({"lang": args.lang, "file": args.file, "flagged": flagged})
+        print_json({"lang": args.lang, "file": args.file, "flagged": flagged})
     else:
         for item in flagged:
             print(f"{item['line']}:{item['column']}\t{item['word']}\t{', '.join(item['suggestions'])}")
@@ -94,7 +92,7 @@ def run_count(args: argparse.Namespace, context: object) -> int:
 
     counts = count(_read(args.file), args.lang)
     if args.json:
-        _print_json({"lang": args.lang, "words": counts.words, "characters": counts.characters,
+        print_json({"lang": args.lang, "words": counts.words, "characters": counts.characters,
                      "characters_with_spaces": counts.characters_with_spaces,
                      "cjk_characters": counts.cjk_characters, "unit": counts.unit,
                      "length": counts.length})  # fmt: skip
@@ -113,7 +111,3 @@ def _read(path: str) -> str:
     if path == "-":
         return decode_bytes(sys.stdin.buffer.read())
     return read_text_file(path)
-
-
-def _print_json(payload: dict[str, Any]) -> None:
-    print(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
-from typing import Any
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.model import LANGUAGES
 
 
@@ -42,10 +40,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     concordance.set_defaults(handler=_concordance)
 
 
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -70,7 +64,7 @@ def _lookup(args: argparse.Namespace, context: CommandContext) -> int:
         args.source, args.target, args.text, limit=args.limit, minimum=args.minimum
     )
     if args.json:
-        _print_json([match.as_json() for match in matches])
+        print_json([match.as_json() for match in matches])
         return 0
     for match in matches:
         print(f"{match.score}\t{_one_line(match.source)}\t{_one_line(match.target)}\t{match.origin}")
@@ -80,7 +74,7 @@ def _lookup(args: argparse.Namespace, context: CommandContext) -> int:
 def _concordance(args: argparse.Namespace, context: CommandContext) -> int:
     hits = context.services().memory.concordance(args.language, args.text, limit=args.limit)
     if args.json:
-        _print_json([hit.as_json() for hit in hits])
+        print_json([hit.as_json() for hit in hits])
         return 0
     for hit in hits:
         print(f"{_one_line(hit.text)}\t{hit.other_language}\t{_one_line(hit.other_text)}\t{hit.origin}")

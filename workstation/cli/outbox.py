@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.model import Delivery, ItemDecision
 
 
@@ -41,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _list(args: argparse.Namespace, context: CommandContext) -> int:
     deliveries = context.services().sync.deliveries()
     if args.json:
-        print(json.dumps({"bundles": [_delivery_json(d) for d in deliveries]}, ensure_ascii=False, indent=2))
+        print_json({"bundles": [_delivery_json(d) for d in deliveries]})
         return 0
     for delivery in deliveries:
         print(_delivery_line(delivery))
@@ -51,7 +50,7 @@ def _list(args: argparse.Namespace, context: CommandContext) -> int:
 def _export(args: argparse.Namespace, context: CommandContext) -> int:
     paths = context.services().sync.export_outbox(args.folder)
     if args.json:
-        print(json.dumps({"files": [str(path) for path in paths]}, ensure_ascii=False, indent=2))
+        print_json({"files": [str(path) for path in paths]})
     else:
         for path in paths:
             print(path)
@@ -61,7 +60,7 @@ def _export(args: argparse.Namespace, context: CommandContext) -> int:
 def _import_receipts(args: argparse.Namespace, context: CommandContext) -> int:
     result = context.services().sync.import_receipts(args.files, portal_key=args.portal_key)
     if args.json:
-        print(json.dumps({"receipts": [r.as_json() for r in result.receipts]}, ensure_ascii=False, indent=2))
+        print_json({"receipts": [r.as_json() for r in result.receipts]})
     else:
         for receipt in result.receipts:
             if receipt.problem:
@@ -77,7 +76,7 @@ def _import_receipts(args: argparse.Namespace, context: CommandContext) -> int:
 def _feedback(args: argparse.Namespace, context: CommandContext) -> int:
     decisions = context.services().sync.feedback_for(args.item_id)
     if args.json:
-        print(json.dumps({"decisions": [_decision_json(d) for d in decisions]}, ensure_ascii=False, indent=2))
+        print_json({"decisions": [_decision_json(d) for d in decisions]})
         return 0
     for decision in decisions:
         print(f"{decision.decided_at} {decision.language} {decision.outcome} by {decision.editor or 'the portal'}")

@@ -6,10 +6,9 @@ Registered under `translation` by cli/translations.py (`register_qa(commands)`).
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.translation.qa import QaIssue
 
 
@@ -25,7 +24,7 @@ def qa_command(args: argparse.Namespace, context: CommandContext) -> int:
     """Print the issues; exit 1 while errors remain (acknowledged warnings do not count)."""
     issues = context.services().qa.issues(args.translation_id)
     if args.json:
-        print(json.dumps(as_json(issues), ensure_ascii=False, indent=2))
+        print_json(as_json(issues))
     else:
         for line in as_lines(issues):
             print(line)

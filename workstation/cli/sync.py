@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.sync.service import BundleOutcome, Outcome, SyncService
 
 
@@ -32,16 +31,13 @@ def _service(context: CommandContext) -> SyncService:
 def _enrol(args: argparse.Namespace, context: CommandContext) -> int:
     result = _service(context).enrol(args.portal, args.code)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "station_id": result.station_id,
-                    "portal_url": result.portal_url,
-                    "portal_public_key": result.portal_public_key,
-                    "portal_key_fingerprint": result.portal_key_fingerprint,
-                },
-                indent=2,
-            )
+        print_json(
+            {
+                "station_id": result.station_id,
+                "portal_url": result.portal_url,
+                "portal_public_key": result.portal_public_key,
+                "portal_key_fingerprint": result.portal_key_fingerprint,
+            }
         )
     else:
         print(result.station_id)
@@ -58,13 +54,7 @@ def _sync(args: argparse.Namespace, context: CommandContext) -> int:
             if feed
             else None
         )
-        print(
-            json.dumps(
-                {"bundles": [outcome.as_json() for outcome in result.bundles], "feed": feed_json},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print_json({"bundles": [outcome.as_json() for outcome in result.bundles], "feed": feed_json})
     else:
         for outcome in result.bundles:
             print(_line(outcome))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
-from typing import Any
 
-from workstation.cli.context import CommandContext
+from workstation.cli.context import CommandContext, print_json
 from workstation.cli.qa import register_qa
 from workstation.model import LANGUAGES, SegmentState
 
@@ -57,10 +55,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     register_qa(commands)
 
 
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
-
-
 def _create(args: argparse.Namespace, context: CommandContext) -> int:
     print(context.services().translations.create(args.article_id, args.language).id)
     return 0
@@ -69,7 +63,7 @@ def _create(args: argparse.Namespace, context: CommandContext) -> int:
 def _segments(args: argparse.Namespace, context: CommandContext) -> int:
     segments = context.services().translations.segments(args.translation_id)
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "address": s.address,
@@ -95,7 +89,7 @@ def _segments(args: argparse.Namespace, context: CommandContext) -> int:
 def _stats(args: argparse.Namespace, context: CommandContext) -> int:
     stats = context.services().translations.statistics(args.translation_id)
     if args.json:
-        _print_json(stats.as_json())
+        print_json(stats.as_json())
         return 0
     print(f"state\tsegments\t{stats.unit}")
     for state, counted in stats.by_state.items():

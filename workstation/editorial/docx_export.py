@@ -92,7 +92,7 @@ def _render(article: Article, pictures: dict[str, ExportPicture]) -> bytes:
     return buffer.getvalue()
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     """Text Word can store: characters XML 1.0 forbids are dropped."""
     return _XML_INVALID.sub("", text)
 
@@ -143,13 +143,13 @@ def _set_language(document: Any, language: str) -> None:
 
 def _set_core_properties(document: Any, article: Article) -> None:
     properties = document.core_properties
-    properties.title = _clean(article.headline)[:255]
+    properties.title = clean_text(article.headline)[:255]
     properties.subject = ""
-    properties.author = _clean(article.byline)[:255]
+    properties.author = clean_text(article.byline)[:255]
     properties.last_modified_by = properties.author
     properties.comments = ""
     properties.category = ""
-    properties.keywords = _clean(", ".join(article.keywords))[:255]
+    properties.keywords = clean_text(", ".join(article.keywords))[:255]
     properties.language = _language_tag(article.language)
     properties.revision = max(1, article.version)
     now = datetime.now(UTC)
@@ -198,16 +198,16 @@ class _BodyWriter:
     def front_matter(self, article: Article) -> None:
         for text, style in ((article.headline, "Title"), (article.subheadline, "Subtitle"), (article.lead, "Lead")):
             if text.strip():
-                self._document.add_paragraph(_clean(text), style=style)
+                self._document.add_paragraph(clean_text(text), style=style)
         dateline, byline = article.dateline.strip(), article.byline.strip()
         if not (dateline or byline):
             return
         paragraph = self._document.add_paragraph(style="Byline")
         if dateline:
             # Shown in capitals as newsrooms print datelines, stored as typed so it imports back unchanged.
-            paragraph.add_run(_clean(dateline)).font.all_caps = True
+            paragraph.add_run(clean_text(dateline)).font.all_caps = True
         if byline:
-            paragraph.add_run(_clean(f" — {byline}" if dateline else byline))
+            paragraph.add_run(clean_text(f" — {byline}" if dateline else byline))
 
     def text_block(self, kind: str, text: str, marks: Sequence[Mark]) -> None:
         paragraph = self._document.add_paragraph(style=_STYLE_FOR_KIND.get(kind, "Normal"))
@@ -215,8 +215,8 @@ class _BodyWriter:
             self._start_numbered_list(paragraph)
         self._previous_kind = kind
         hyperlink: tuple[str, Any] | None = None
-        for start, end, bold, italic, href in _segments(text, marks):
-            run = paragraph.add_run(_clean(text[start:end]))
+        for start, end, bold, italic, href in formatted_stretches(text, marks):
+            run = paragraph.add_run(clean_text(text[start:end]))
             run.bold = bold or None
             run.italic = italic or None
             if not href:
@@ -240,13 +240,13 @@ class _BodyWriter:
         if shape.height > limit:
             shape.width, shape.height = int(shape.width * limit / shape.height), limit
         doc_pr = shape._inline.docPr
-        doc_pr.set("descr", _clean(picture.alt_text))
+        doc_pr.set("descr", clean_text(picture.alt_text))
         doc_pr.set("name", f"Picture {doc_pr.get('id')}")
         if picture.caption.strip():
-            self._document.add_paragraph(_clean(picture.caption.strip()), style="Caption")
+            self._document.add_paragraph(clean_text(picture.caption.strip()), style="Caption")
         if picture.credit.strip():
             prefix = _CREDIT_PREFIXES.get(self._language, "Photo: ")
-            self._document.add_paragraph(_clean(prefix + picture.credit.strip()), style="Caption")
+            self._document.add_paragraph(clean_text(prefix + picture.credit.strip()), style="Caption")
 
     def _hyperlink(self, paragraph: Any, href: str) -> Any:
         element = OxmlElement("w:hyperlink")
@@ -271,7 +271,7 @@ class _BodyWriter:
         num_pr.get_or_add_numId().val = num.numId
 
 
-def _segments(text: str, marks: Sequence[Mark]) -> list[tuple[int, int, bool, bool, str]]:
+def formatted_stretches(text: str, marks: Sequence[Mark]) -> list[tuple[int, int, bool, bool, str]]:
     """Stretches of `text` with one formatting each: (start, end, bold, italic, href)."""
     valid = [mark for mark in marks if 0 <= mark.start < mark.end]
     edges = (

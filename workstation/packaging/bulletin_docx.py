@@ -8,9 +8,7 @@ translation share a row and start level.
 from __future__ import annotations
 
 import copy
-import itertools
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +22,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 
+from workstation.editorial.docx_export import clean_text, formatted_stretches
 from workstation.errors import BadInput
 from workstation.model import Block, BlockKind, Mark
 from workstation.packaging import bulletin_styles
@@ -41,8 +40,6 @@ _PICTURE_WIDTH = Emu(TEXT_WIDTH - 2 * CELL_PADDING)
 """A little narrower than the text: at the full width LibreOffice finds it does not fit and pushes it right."""
 _PICTURE_MAX_HEIGHT = Cm(12)
 """A 3:2 landscape photo fills the text width; a portrait one is narrower, so its page keeps room for text."""
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_WEB_SCHEMES = ("http", "https", "mailto")
 _PLACEHOLDER_PAGE = "–"
 """Shown where a page number goes until the field is computed (LibreOffice on conversion, Word on opening)."""
 
@@ -228,7 +225,7 @@ def add_text(paragraph: Any, text: str, language: str, marks: Sequence[Mark] = (
     document_part = paragraph.part
     link: tuple[str, Any] | None = None
     for start, end, bold, italic, href in formatted_stretches(text, marks):
-        run = paragraph.add_run(clean(text[start:end]))
+        run = paragraph.add_run(clean_text(text[start:end]))
         run.bold = bold or None
         run.italic = italic or None
         set_language(run, language)
@@ -271,33 +268,6 @@ def set_language(run: Any, language: str) -> None:
         lang = OxmlElement("w:lang")
         properties.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
     lang.set(qn("w:val"), LANGUAGE_TAGS.get(language, language))
-
-
-def clean(text: str) -> str:
-    """Text Word can store: characters XML 1.0 forbids are dropped."""
-    return _XML_INVALID.sub("", text)
-
-
-def formatted_stretches(text: str, marks: Sequence[Mark]) -> Iterator[tuple[int, int, bool, bool, str]]:
-    """Stretches of `text` with one formatting each: (start, end, bold, italic, link)."""
-    valid = [mark for mark in marks if 0 <= mark.start < mark.end]
-    edges = {0, len(text)} | {min(edge, len(text)) for mark in valid for edge in (mark.start, mark.end)}
-    previous: tuple[int, int, bool, bool, str] | None = None
-    for start, end in itertools.pairwise(sorted(edges)):
-        covering = [mark for mark in valid if mark.start <= start and end <= mark.end]
-        style = (
-            any(mark.kind == "bold" for mark in covering),
-            any(mark.kind == "italic" for mark in covering),
-            next((mark.href for mark in covering if mark.kind == "link" and _is_web_link(mark.href)), ""),
-        )
-        if previous is not None and previous[2:] == style:
-            previous = (previous[0], end, *style)
-            continue
-        if previous is not None:
-            yield previous
-        previous = (start, end, *style)
-    if previous is not None:
-        yield previous
 
 
 class _ArticleTable:
@@ -390,7 +360,7 @@ class _ArticleTable:
             shape.width, shape.height = int(shape.width * _PICTURE_MAX_HEIGHT / shape.height), _PICTURE_MAX_HEIGHT
         description = " / ".join(text for text in (picture.alt_text(ENGLISH), picture.alt_text(VIETNAMESE)) if text)
         doc_pr = shape._inline.docPr
-        doc_pr.set("descr", clean(description))
+        doc_pr.set("descr", clean_text(description))
         doc_pr.set("name", f"Picture {doc_pr.get('id')}")
         captions = self._row()
         for cell, language in zip(captions.cells, (ENGLISH, VIETNAMESE), strict=True):
@@ -457,11 +427,6 @@ def _twips(length: int) -> int:
     return round(length / 635)  # 635 EMU to a twip (1/20 pt)
 
 
-def _is_web_link(href: str) -> bool:
-    scheme, _, rest = href.strip().partition(":")
-    return bool(rest) and scheme.lower() in _WEB_SCHEMES
-
-
 def _internal_link(paragraph: Any, bookmark: str) -> Any:
     element = OxmlElement("w:hyperlink")
     element.set(qn("w:anchor"), bookmark)
@@ -486,9 +451,9 @@ def _bookmark(paragraph: Any, name: str, bookmark_id: int) -> None:
 
 def _set_properties(document: Any, cover: BulletinCover) -> None:
     properties = document.core_properties
-    properties.title = clean(cover.title)[:255]
-    properties.author = properties.last_modified_by = clean(cover.station)[:255]
-    properties.subject = clean(cover.package_name)[:255]
+    properties.title = clean_text(cover.title)[:255]
+    properties.author = properties.last_modified_by = clean_text(cover.station)[:255]
+    properties.subject = clean_text(cover.package_name)[:255]
     properties.comments = properties.category = properties.keywords = ""
     properties.language = LANGUAGE_TAGS[ENGLISH]
     properties.revision = 1

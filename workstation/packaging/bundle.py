@@ -174,8 +174,8 @@ def seal_bundle(
     sha256 (MediaChanged) or any other error, no file is left behind and `out_path` is untouched.
     """
     now = now or datetime.now(UTC)
-    documents = [(PACKAGE_FILE, _json_bytes(package))]
-    documents += [(f"data/items/{item.item_id}.{item.language}.json", _json_bytes(item.ninjs)) for item in items]
+    documents = [(PACKAGE_FILE, json_bytes(package))]
+    documents += [(f"data/items/{item.item_id}.{item.language}.json", json_bytes(item.ninjs)) for item in items]
     pictures = _unique_media(media)
     sizes = {picture.sha256: _media_size(picture) for picture in pictures}
     ticker = _Ticker(sum(len(data) for _, data in documents) + sum(sizes.values()), progress, cancelled)
@@ -354,7 +354,8 @@ def _chunks(path: Path) -> Iterator[bytes]:
         raise EnvironmentFailure(f"cannot read the picture file {path}: {error.strerror or error}") from error
 
 
-def _json_bytes(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
+    """A JSON document exactly as the bundle holds it; the package overview sizes items with it too."""
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
 
 

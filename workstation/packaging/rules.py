@@ -53,6 +53,8 @@ NO_EMBARGO = "none"
 
 FIELD_NAMES = {"headline": "headline", "subheadline": "subheadline", "lead": "lead", "byline": "byline"}
 PICTURE_TEXT_NAMES = {"caption": "caption", "alt_text": "alt text", "credit": "credit"}
+"""A picture's texts as rules and change summaries name them, by the key the rule file uses."""
+_PICTURE_TEXT_ATTRIBUTES = {"caption": "captions", "alt_text": "alt_texts", "credit": "credits"}
 COMMON_VALUES = frozenset({"headline", "language", "language_name", "field"})
 
 
@@ -152,13 +154,12 @@ def texts_present(article: ArticleFacts, _package: PackageFacts, params: Params)
 def picture_texts(article: ArticleFacts, package: PackageFacts, params: Params) -> Iterator[Finding]:
     """Each picture has each of `texts` in every language of the package (or of its article)."""
     languages = package.languages if params["languages"] == "package" else article.languages
-    texts_of = {"caption": "captions", "alt_text": "alt_texts", "credit": "credits"}
     for picture in article.pictures:
         name = picture.original_name or picture.id
         for language in languages:
             item = article.item_in(language) or article.source
             for text in params["texts"]:
-                if not getattr(picture, texts_of[text]).get(language, "").strip():
+                if not picture_text(picture, text, language).strip():
                     yield Finding(
                         item,
                         f"picture:{picture.id}:{text}",
@@ -166,6 +167,11 @@ def picture_texts(article: ArticleFacts, package: PackageFacts, params: Params) 
                         language=language,
                         values={"picture": name, "text_name": PICTURE_TEXT_NAMES[text]},
                     )
+
+
+def picture_text(picture: Picture, text: str, language: str) -> str:
+    """The picture's `text` (a key of PICTURE_TEXT_NAMES) in `language`; "" when it has none."""
+    return getattr(picture, _PICTURE_TEXT_ATTRIBUTES[text]).get(language, "")
 
 
 def qa_errors(article: ArticleFacts, _package: PackageFacts, params: Params) -> Iterator[Finding]:

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from workstation.clock import Clock, timestamp
 from workstation.editorial import workflow
@@ -54,6 +54,7 @@ from workstation.packaging.bundle import (
     BundleItem,
     BundleMedia,
     BundleReport,
+    json_bytes,
     seal_bundle,
     verify_bundle,
 )
@@ -273,7 +274,7 @@ class PackagingService:
         counted: set[str] = set()
         total = 0
         for article in facts.articles:
-            documents = sum(len(_json_bytes(item.ninjs)) for item in self._bundle_items(article, media))
+            documents = sum(len(json_bytes(item.ninjs)) for item in self._bundle_items(article, media))
             pictures = {media[picture.id].sha256: media[picture.id].size for picture in article.pictures}
             total += documents + sum(size for sha256, size in pictures.items() if sha256 not in counted)
             counted |= pictures.keys()
@@ -430,13 +431,6 @@ class PackagingService:
         known[self._identity.station_id] = self._identity.public_key
         return verify_bundle(path, known.get)
 
-    def import_station_key(self, station_id: str, public_key: str, label: str = "") -> None:
-        try:
-            load_public_key(public_key)
-        except ValueError as error:
-            raise BadInput(f"the key for station {station_id} is not a base64 Ed25519 public key") from error
-        self._keys.put(station_id, public_key, label, timestamp(self._clock()))
-
     def station_keys(self) -> list[StationKey]:
         """This station's key first, then every imported one, oldest first."""
         own = self._own_key()
@@ -469,8 +463,8 @@ class PackagingService:
         return StationKey(key.station_id, key.name, key.public_key, key.fingerprint, added_at=now)
 
     def _own_key(self) -> StationKey:
-        public_key = self._identity.public_key
-        return StationKey(self._identity.station_id, self._identity.name, public_key, fingerprint(public_key), own=True)
+        identity = self._identity
+        return StationKey(identity.station_id, identity.name, identity.public_key, identity.fingerprint, own=True)
 
     # --- internals ----------------------------------------------------------------------------------
 
@@ -525,7 +519,7 @@ class PackagingService:
     def _bundle_media(self, facts: PackageFacts, media: dict[str, MediaFacts]) -> list[BundleMedia]:
         library = self._pictures()
         return [
-            BundleMedia(media[picture.id].sha256, media[picture.id].extension, library.rendition_path(picture))
+            BundleMedia.of(media[picture.id], library.rendition_path(picture))
             for article in facts.articles
             for picture in article.pictures
         ]
@@ -585,21 +579,22 @@ def _is_uuid(text: str) -> bool:
 
 
 def _checked_name(name: str) -> str:
-    name = " ".join(normalise_text(name).split())
-    if not name:
-        raise BadInput("a package needs a name")
-    if len(name) > MAX_NAME_CHARS:
-        raise BadInput(f"the package name is too long ({len(name)} characters; at most {MAX_NAME_CHARS})")
-    return name
+    return _one_line(name, MAX_NAME_CHARS, "a package needs a name", "the package name")
 
 
 def _checked_destination(destination: str) -> str:
-    destination = " ".join(normalise_text(destination).split())
-    if not destination:
-        raise BadInput("a package needs a destination, e.g. portal")
-    if len(destination) > MAX_DESTINATION_CHARS:
-        raise BadInput(f"the destination is too long ({len(destination)} characters; at most {MAX_DESTINATION_CHARS})")
-    return destination
+    missing = "a package needs a destination, e.g. portal"
+    return _one_line(destination, MAX_DESTINATION_CHARS, missing, "the destination")
+
+
+def _one_line(text: str, limit: int, missing: str, what: str) -> str:
+    """`text` normalised, its runs of white space made one space; BadInput when empty or over `limit`."""
+    text = " ".join(normalise_text(text).split())
+    if not text:
+        raise BadInput(missing)
+    if len(text) > limit:
+        raise BadInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    return text
 
 
 def _checked_note(note: str) -> str:
@@ -607,8 +602,3 @@ def _checked_note(note: str) -> str:
     if len(note) > MAX_NOTE_CHARS:
         raise BadInput(f"the note is too long ({len(note)} characters; at most {MAX_NOTE_CHARS})")
     return note
-
-
-def _json_bytes(value: dict[str, Any]) -> bytes:
-    """An item as the bundle writes it (bundle.py): for size estimates."""
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"

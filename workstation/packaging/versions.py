@@ -20,15 +20,13 @@ from typing import Any
 from workstation.editorial.body_html import body_html
 from workstation.language.counting import count
 from workstation.model import Article, Package
-from workstation.packaging.rules import ArticleFacts
+from workstation.packaging.rules import PICTURE_TEXT_NAMES, ArticleFacts, picture_text
 from workstation.signing import canonical_json
 
 Snapshot = dict[str, Any]
 
 SNAPSHOT_FORMAT = 1
 ITEM_TEXT_FIELDS = ("headline", "subheadline", "lead", "byline", "dateline", "embargo")
-PICTURE_TEXTS = {"caption": "caption", "alt_text": "alt text", "credit": "credit"}
-_PICTURE_TEXT_ATTRIBUTES = {"caption": "captions", "alt_text": "alt_texts", "credit": "credits"}
 _NOT_CONTENT = frozenset({"state"})
 
 
@@ -59,10 +57,7 @@ def _article(article: ArticleFacts, languages: Sequence[str]) -> dict[str, Any]:
                 "name": picture.original_name or picture.id,
                 "sha256": picture.rendition_sha256,
                 "texts": {
-                    language: {
-                        text: _digest(getattr(picture, attribute).get(language, ""))
-                        for text, attribute in _PICTURE_TEXT_ATTRIBUTES.items()
-                    }
+                    language: {text: _digest(picture_text(picture, text, language)) for text in PICTURE_TEXT_NAMES}
                     for language in languages
                 },
             }
@@ -192,7 +187,7 @@ def _picture_changes(name: str, previous: list[dict[str, Any]], current: list[di
             old_texts = old["texts"].get(language)
             if old_texts is None:
                 continue  # a language new to the package: its texts are new, not changed
-            changed = [PICTURE_TEXTS[text] for text in PICTURE_TEXTS if old_texts.get(text) != texts.get(text)]
+            changed = [label for text, label in PICTURE_TEXT_NAMES.items() if old_texts.get(text) != texts.get(text)]
             if changed:
                 lines.append(f"“{name}” ({language}): {' and '.join(changed)} of picture {picture['name']} changed")
     return lines

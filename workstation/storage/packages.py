@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,10 +31,7 @@ class PackageRepository:
                 (package.id, package.station_id, package.created_at, package.updated_at, package.version,
                  package.name, package.destination, package.note),
             )  # fmt: skip
-            connection.executemany(
-                "INSERT INTO package_items (package_id, article_id, position) VALUES (?, ?, ?)",
-                [(package.id, article_id, n) for n, article_id in enumerate(package.article_ids)],
-            )
+            _insert_items(connection, package)
 
     def get(self, package_id: str) -> Package | None:
         row = self._store.query_one(
@@ -60,16 +58,21 @@ class PackageRepository:
                 (package.name, package.destination, package.note, package.updated_at, package.id),
             )
             connection.execute("DELETE FROM package_items WHERE package_id = ?", (package.id,))
-            connection.executemany(
-                "INSERT INTO package_items (package_id, article_id, position) VALUES (?, ?, ?)",
-                [(package.id, article_id, n) for n, article_id in enumerate(package.article_ids)],
-            )
+            _insert_items(connection, package)
 
     def bump_version(self, package_id: str, version: int, now: str) -> None:
         with self._store.transaction() as connection:
             connection.execute(
                 "UPDATE packages SET version = ?, updated_at = ? WHERE id = ?", (version, now, package_id)
             )
+
+
+def _insert_items(connection: sqlite3.Connection, package: Package) -> None:
+    """The package's articles in its order; positions count from 0."""
+    connection.executemany(
+        "INSERT INTO package_items (package_id, article_id, position) VALUES (?, ?, ?)",
+        [(package.id, article_id, n) for n, article_id in enumerate(package.article_ids)],
+    )
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,7 @@ class OutboxRepository:
     def history(self) -> list[OutboxRecord]:
         """Every sealed bundle with its package name and times, newest sealed first."""
         rows = self._store.query(
-            f"SELECT {_qualified(_OUTBOX_COLUMNS)}, o.updated_at, o.delivered_at, o.route, "
+            f"SELECT {_qualified(_OUTBOX_NAMES)}, o.updated_at, o.delivered_at, o.route, "
             "coalesce(p.name, '') AS package_name FROM outbox o LEFT JOIN packages p ON p.id = o.package_id "
             "ORDER BY o.sealed_at DESC, o.package_id, o.package_version DESC"
         )
@@ -225,8 +228,8 @@ class OutboxRecord:
 _OUTBOX_NAMES = [name.strip() for name in _OUTBOX_COLUMNS.split(",")]
 
 
-def _qualified(columns: str) -> str:
-    return ", ".join(f"o.{name.strip()}" for name in columns.split(","))
+def _qualified(columns: list[str]) -> str:
+    return ", ".join(f"o.{name}" for name in columns)
 
 
 class StationKeyRepository:

@@ -81,13 +81,17 @@ class DecisionRepository:
         """Oldest first."""
         return self._select("WHERE item_id = ? ORDER BY decided_at, decision_id", (item_id,))
 
+    def by_bundle(self) -> dict[tuple[str, int], list[ItemDecision]]:
+        """Every decision, grouped by bundle (package id, version), each group in the order decided."""
+        grouped: dict[tuple[str, int], list[ItemDecision]] = {}
+        for decision in self._select("ORDER BY decided_at, decision_id", ()):
+            grouped.setdefault((decision.package_id, decision.package_version), []).append(decision)
+        return grouped
+
     def for_bundle(self, package_id: str, version: int) -> list[ItemDecision]:
         return self._select(
             "WHERE package_id = ? AND package_version = ? ORDER BY decided_at, decision_id", (package_id, version)
         )
-
-    def all(self) -> list[ItemDecision]:
-        return self._select("ORDER BY decided_at, decision_id", ())
 
     def _select(self, where: str, parameters: tuple[Any, ...]) -> list[ItemDecision]:
         rows = self._store.query(

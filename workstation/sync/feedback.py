@@ -26,7 +26,7 @@ from workstation.signing import verify_signed_payload
 from workstation.storage.store import Store
 from workstation.storage.sync_state import DecisionRepository, FeedLedger
 from workstation.sync.items import ACCEPTED, RETURNED, PortalActor
-from workstation.sync.receipts import ReceiptBook, ReceiptProblem
+from workstation.sync.receipts import VERDICT_CHANGES, ReceiptBook, ReceiptProblem
 
 if TYPE_CHECKING:
     from workstation.translation.glossary import Glossary
@@ -115,6 +115,10 @@ class FeedbackService:
     def decisions_for_bundle(self, package_id: str, version: int) -> list[ItemDecision]:
         return self._decisions.for_bundle(package_id, version)
 
+    def decisions_by_bundle(self) -> dict[tuple[str, int], list[ItemDecision]]:
+        """Every decision, grouped by (package id, version): one query for the whole delivery history."""
+        return self._decisions.by_bundle()
+
     def cursor(self) -> int:
         """The last feed cursor handled."""
         return self._ledger.cursor()
@@ -179,7 +183,7 @@ class FeedbackService:
             receipt = self.receipts.check(entry.document, portal_key)
             if not self.receipts.record(receipt, DeliveryRoute.FEED):
                 return None  # the upload's answer brought this verdict already
-            return Changes(outbox=True, packages=True, articles=True, translations=True)
+            return VERDICT_CHANGES
         if entry.kind == DECISION:
             return self._decide(payload, now)
         if entry.kind == GLOSSARY:

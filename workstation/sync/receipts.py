@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from workstation.clock import Clock, timestamp
-from workstation.model import DeliveryState, OutboxEntry
+from workstation.model import Changes, DeliveryState, OutboxEntry
 from workstation.packaging.bundle import BundleIdentity
 from workstation.signing import verify_signed_payload
 from workstation.storage.packages import OutboxRepository
@@ -20,6 +20,8 @@ from workstation.storage.store import Store
 from workstation.sync.items import SENT, PortalActor, bundle_items
 
 SETTLED = (DeliveryState.ACCEPTED, DeliveryState.REJECTED)
+VERDICT_CHANGES = Changes(outbox=True, packages=True, articles=True, translations=True)
+"""What recording a verdict changes, whichever road it came by: the bundle, its package, its items' states."""
 
 
 @dataclass(frozen=True)

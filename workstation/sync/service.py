@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +39,8 @@ from workstation.sync.errors import (
 )
 from workstation.sync.feedback import FeedbackService, FeedResult
 from workstation.sync.handcarry import CopyProgress, ImportedReceipt, export_bundles, import_receipt, trusted_key
-from workstation.sync.receipts import ReceiptProblem
+from workstation.sync.receipts import SETTLED, VERDICT_CHANGES, ReceiptProblem
+from workstation.sync.tus import bundle_metadata
 
 if TYPE_CHECKING:
     from workstation.sync.client import PortalClient
@@ -253,16 +255,22 @@ class SyncService:
 
     # --- what the Sync view shows -----------------------------------------------------------------
 
+    def portal_key_fingerprint(self) -> str | None:
+        """The fingerprint of the portal key this station trusts (recorded at enrolment), or None."""
+        key = self._store.get_setting(PORTAL_PUBLIC_KEY)
+        return fingerprint(key) if key else None
+
     def deliveries(self) -> list[Delivery]:
         """Every sealed bundle, newest sealed first, history included: state, bytes acknowledged of
         size, attempts, last error, the portal's reasons and signed receipt (checked now against the
         trusted portal key), times, and the editors' decisions on its items."""
         portal_key = self._store.get_setting(PORTAL_PUBLIC_KEY)
+        decisions = self.feedback.decisions_by_bundle()
         deliveries = []
         for record in self._outbox.history():
             entry = record.entry
             receipt = json.loads(entry.receipt) if entry.receipt else None
-            payload = verify_signed_payload(receipt, portal_key) if receipt and portal_key else None
+            payload = _verified_receipt(entry.receipt, portal_key) if entry.receipt and portal_key else None
             reasons = tuple(str(reason) for reason in (payload or {}).get("reasons", ()))
             deliveries.append(
                 Delivery(
@@ -281,7 +289,7 @@ class SyncService:
                     updated_at=record.updated_at,
                     delivered_at=record.delivered_at,
                     route=record.route,
-                    decisions=tuple(self.feedback.decisions_for_bundle(entry.package_id, entry.package_version)),
+                    decisions=tuple(decisions.get((entry.package_id, entry.package_version), ())),
                 )
             )
         return deliveries
@@ -365,7 +373,7 @@ class SyncService:
         settled = []
         for outcome in outcomes:
             entry = self._outbox.get(outcome.package_id, outcome.version)
-            if outcome.state is Outcome.FAILED and entry is not None and entry.state in _VERDICTS:
+            if outcome.state is Outcome.FAILED and entry is not None and entry.state in SETTLED:
                 outcome = self._outcome_of(entry)
             settled.append(outcome)
         return settled
@@ -424,13 +432,7 @@ class SyncService:
 
         client.upload(
             path,
-            {
-                "filename": entry.file_name,
-                "filetype": "application/zip",
-                "package_id": entry.package_id,
-                "version": str(entry.package_version),
-                "sha256": entry.sha256,
-            },
+            bundle_metadata(entry),
             resume_url=entry.upload_url,
             acknowledged=acknowledged,
             progress=lambda sent, _total: tally.report(sent),
@@ -451,7 +453,7 @@ class SyncService:
         except ReceiptProblem as problem:
             return self._fail(entry, f"the portal's receipt {problem.predicate}; it was not trusted")
         self.feedback.receipts.record(checked, DeliveryRoute.UPLOAD)
-        self._bus.publish(Changes(outbox=True, packages=True, articles=True, translations=True))
+        self._bus.publish(VERDICT_CHANGES)
         return self._outcome_of(self._current(entry))
 
     def _outcome_of(self, entry: OutboxEntry) -> BundleOutcome:
@@ -491,11 +493,8 @@ class SyncService:
         key = trusted_key(self._store, PORTAL_PUBLIC_KEY, portal_key)
         receipts = [import_receipt(self.feedback.receipts, Path(path), key) for path in paths]
         if any(receipt.changed for receipt in receipts):
-            self._bus.publish(Changes(outbox=True, packages=True, articles=True, translations=True))
+            self._bus.publish(VERDICT_CHANGES)
         return ReceiptImportResult(receipts)
-
-
-_VERDICTS = (DeliveryState.ACCEPTED, DeliveryState.REJECTED)
 
 
 def _in_flight(entry: OutboxEntry) -> DeliveryState:
@@ -544,3 +543,11 @@ def _file_problem(path: Path, entry: OutboxEntry) -> str:
     if size != entry.size:
         return f"the bundle file {path} is {size} bytes, not the {entry.size} it had when sealed; seal it again"
     return ""
+
+
+@lru_cache(maxsize=4096)
+def _verified_receipt(receipt_text: str, portal_key: str) -> dict[str, Any] | None:
+    """The receipt's payload when the portal key signed it, else None. A stored receipt never changes,
+    so the Sync view, which asks for every delivery several times a second during an upload, checks
+    each signature once."""
+    return verify_signed_payload(json.loads(receipt_text), portal_key)

@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 import httpx
 
+from workstation.model import OutboxEntry
 from workstation.sync.errors import PortalUnavailable, UploadCancelled, UploadRefused
 from workstation.sync.http import PortalHttp, detail_of
 
@@ -181,6 +182,17 @@ class TusUploader:
 
 
 _TUS = {"Tus-Resumable": TUS_VERSION}
+
+
+def bundle_metadata(entry: OutboxEntry) -> dict[str, str]:
+    """The `Upload-Metadata` that names a sealed bundle to the portal: which package, version and content."""
+    return {
+        "filename": entry.file_name,
+        "filetype": "application/zip",
+        "package_id": entry.package_id,
+        "version": str(entry.package_version),
+        "sha256": entry.sha256,
+    }
 
 
 def encode_metadata(metadata: Mapping[str, str]) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from workstation.errors import WorkstationError
 from workstation.sync.errors import NotEnrolled, PortalUnavailable, TokenRefused
-from workstation.sync.service import SyncProgress, SyncResult, SyncService
+from workstation.sync.service import REACHABLE_TIMEOUT_SECONDS, SyncProgress, SyncResult, SyncService
 
 DEFAULT_BASE_SECONDS = 2.0
 DEFAULT_CAP_SECONDS = 15 * 60.0
@@ -75,7 +75,7 @@ class SyncWorker:
         self.last: SyncPass | None = None
         self._due_at = monotonic()
 
-    def reachable(self, timeout: float = 3.0) -> bool:
+    def reachable(self, timeout: float = REACHABLE_TIMEOUT_SECONDS) -> bool:
         """A quick probe: does the enrolled portal answer within `timeout` seconds?"""
         return self._service.reachable(timeout)
 

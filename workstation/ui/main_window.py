@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
+        self._waiting_at_start = 0  # the outbox when the running sync pass began
         self.setWindowTitle(_("Editorial Workstation — {name}").format(name=services.store.path.name))
         self.resize(1280, 800)
         self.changes = ChangeSignals(services.bus, self)
@@ -303,10 +304,12 @@ class MainWindow(QMainWindow):
 
     def _sync_started(self, operation: Operation) -> None:
         self._refresh_status()
+        # Counted once per pass: progress arrives several times a second.
+        self._waiting_at_start = self.services.sync.waiting_count()
         operation.transferred.connect(self._show_sync_progress)
 
     def _show_sync_progress(self, estimate: TransferEstimate) -> None:
-        waiting = self.services.sync.waiting_count()
+        waiting = self._waiting_at_start
         # TRANSLATORS: status bar while a sync sends bundles: the outbox and how far the upload is.
         self.outbox_label.setText(
             _("Outbox: {n} waiting · sending {progress}").format(

@@ -110,7 +110,6 @@ class Operation(QObject, Generic[T]):
         self._on_success = on_success
         self._on_failure = on_failure
         self.running = True
-        self.measures_bytes = measures_bytes
         self.meter: TransferMeter | None = None
         self._stall_timer: QTimer | None = None
         self._signals.progressed.connect(self.progressed)
@@ -123,6 +122,10 @@ class Operation(QObject, Generic[T]):
         self._signals.failed.connect(self._failed)
         self._signals.finished.connect(self._finished)
         (pool or QThreadPool.globalInstance()).start(_Runner(work, self.context, self._signals))
+
+    @property
+    def measures_bytes(self) -> bool:
+        return self.meter is not None
 
     def cancel(self) -> None:
         """Ask the work to stop; it does at its next check (for an upload, the next chunk)."""
@@ -247,27 +250,36 @@ def format_duration(seconds: float) -> str:
     return dates.format_timedelta(timedelta(seconds=max(1, round(seconds))), locale=ui_locale())
 
 
-def transfer_text(estimate: TransferEstimate) -> str:
-    """One line about a transfer: how far, how fast, how long still."""
+def format_percent(percent: int) -> str:
+    """A whole percent in the UI locale: "41%", vi "41%"."""
     from babel import numbers
 
+    return numbers.format_percent(percent / 100, locale=ui_locale())
+
+
+def pace_parts(estimate: TransferEstimate) -> list[str]:
+    """How fast and how long still ("240 kB/s", "about 10 seconds left"), or why that is not known yet."""
+    if estimate.rate is None:
+        return [_("measuring the speed…")]
+    # TRANSLATORS: a transfer speed, e.g. "240 kB/s".
+    parts = [_("{size}/s").format(size=format_size(round(estimate.rate)))]
+    if estimate.seconds_left is None:
+        # TRANSLATORS: nothing arrives any more; the link may be down for a moment.
+        parts.append(_("waiting for the connection"))
+    elif estimate.seconds_left > 0:
+        # TRANSLATORS: the time a transfer still needs, e.g. "about 3 minutes left".
+        parts.append(_("about {duration} left").format(duration=format_duration(estimate.seconds_left)))
+    return parts
+
+
+def transfer_text(estimate: TransferEstimate) -> str:
+    """One line about a transfer: how far, how fast, how long still."""
     parts = [
-        numbers.format_percent(estimate.percent / 100, locale=ui_locale()),  # floored: 100% only when all is there
+        format_percent(estimate.percent),  # floored: 100% only when all is there
         # TRANSLATORS: bytes of a transfer, e.g. "1.2 MB of 3.0 MB".
         _("{done} of {total}").format(done=format_size(estimate.done), total=format_size(estimate.total)),
     ]
-    if estimate.rate is None:
-        parts.append(_("measuring the speed…"))
-    else:
-        # TRANSLATORS: a transfer speed, e.g. "240 kB/s".
-        parts.append(_("{size}/s").format(size=format_size(round(estimate.rate))))
-        if estimate.seconds_left is None:
-            # TRANSLATORS: nothing arrives any more; the link may be down for a moment.
-            parts.append(_("waiting for the connection"))
-        elif estimate.seconds_left > 0:
-            # TRANSLATORS: the time a transfer still needs, e.g. "about 3 minutes left".
-            parts.append(_("about {duration} left").format(duration=format_duration(estimate.seconds_left)))
-    return " · ".join(parts)
+    return " · ".join(parts + pace_parts(estimate))
 
 
 def describe_error(error: BaseException) -> str:

@@ -7,7 +7,7 @@ change, and the Packages view re-reads the overview and re-checks the rules.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -91,9 +91,12 @@ class ArticleOrderTree(QTreeWidget):
             row -= 1  # the rows after the origin move up once it is taken out
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
-        if row == origin:
-            return
-        self.takeTopLevelItem(origin)
+        if row != origin:
+            self.move_row(origin, row)
+
+    def move_row(self, origin: int, row: int) -> None:
+        """Move the article at `origin` to `row`, keep it current, and announce the new order."""
+        moved = self.takeTopLevelItem(origin)
         self.insertTopLevelItem(row, moved)
         self.setCurrentItem(moved)
         self.reordered.emit()
@@ -249,9 +252,7 @@ class PackageBuilder(QWidget):
         if package is None or overview is None:
             for line in (self.name, self.destination):
                 line.clear()
-            self.note.blockSignals(True)
-            self.note.clear()
-            self.note.blockSignals(False)
+            self._show_note("")
             self.articles.clear()
             self.total.clear()
             return
@@ -260,10 +261,13 @@ class PackageBuilder(QWidget):
         if not (same_package and self.destination.hasFocus()):
             self.destination.setText(package.destination)
         if not (same_package and (self.note.hasFocus() or self._note_timer.isActive())):
-            self.note.blockSignals(True)
-            self.note.setPlainText(package.note)
-            self.note.blockSignals(False)
+            self._show_note(package.note)
         self._show_articles(overview)
+
+    def _show_note(self, note: str) -> None:
+        """Show the stored note without it counting as typing (which would save it back)."""
+        with QSignalBlocker(self.note):
+            self.note.setPlainText(note)
 
     def _show_articles(self, overview: PackageOverview) -> None:
         current = self.current_article_id()
@@ -338,13 +342,8 @@ class PackageBuilder(QWidget):
         if item is None:
             return
         row = self.articles.indexOfTopLevelItem(item)
-        target = row + step
-        if not 0 <= target < self.articles.topLevelItemCount():
-            return
-        self.articles.takeTopLevelItem(row)
-        self.articles.insertTopLevelItem(target, item)
-        self.articles.setCurrentItem(item)
-        self._save_order()
+        if 0 <= row + step < self.articles.topLevelItemCount():
+            self.articles.move_row(row, row + step)  # its `reordered` saves the order
 
     def remove_current(self) -> None:
         item = self.articles.currentItem()

@@ -70,7 +70,6 @@ class PackagesView(QWidget):
         super().__init__(parent)
         self._services = services
         self.failures: list[RuleFailure] | None = None  # None: not checked since the last change
-        self.seal_operation: Operation[SealResult] | None = None
         self.long_operation: Operation | None = None  # sealing or the bulletin: the one Cancel stops
         self.check_operation: Operation[list[RuleFailure]] | None = None
         self.last_report: BundleReport | None = None
@@ -310,9 +309,9 @@ class PackagesView(QWidget):
             on_failure=self._failed_or_cancelled(_("Sealing failed")),
             measures_bytes=True,
         )
-        self.seal_operation = operation
         self._follow(operation, _("Sealing…"))
-        self._set_failures(self.failures)
+        # Sealed, failed or cancelled, the package's state and versions may have moved: re-read them.
+        operation.finished.connect(self.reload)
         return operation
 
     def _sealed(self, result: SealResult) -> None:
@@ -372,12 +371,8 @@ class PackagesView(QWidget):
         self.message.setText(label)
         self.progress.follow(operation)
         self.bulletin_button.setEnabled(False)
+        self._set_failures(self.failures)  # Seal waits while any long work runs
         operation.finished.connect(self._long_work_finished)
-
-    def cancel_long_work(self) -> None:
-        if self.long_operation is not None:
-            self.long_operation.cancel()
-            self.message.setText(_("Cancelling…"))
 
     def _failed_or_cancelled(self, title: str) -> Callable[[BaseException], None]:
         def failed(error: BaseException) -> None:
@@ -392,9 +387,7 @@ class PackagesView(QWidget):
     def _long_work_finished(self) -> None:
         self.bulletin_button.setEnabled(True)
         self.long_operation = None
-        if self.seal_operation is not None:
-            self.seal_operation = None
-            self.reload()
+        self._set_failures(self.failures)
 
     # --- verifying ----------------------------------------------------------------------------
 

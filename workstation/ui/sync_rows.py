@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from workstation.app import Services
 from workstation.model import Delivery, DeliveryState, ItemDecision
-from workstation.signing import fingerprint
-from workstation.sync.service import PORTAL_PUBLIC_KEY
 
 RETURNED = "returned"
 PUBLISHED = "published"
@@ -34,8 +32,7 @@ def latest_decisions(decisions: tuple[ItemDecision, ...] | list[ItemDecision]) -
 
 def portal_key_fingerprint(services: Services) -> str | None:
     """The fingerprint of the portal key this station trusts (set at enrolment), or None."""
-    key = services.store.get_setting(PORTAL_PUBLIC_KEY)
-    return fingerprint(key) if key else None
+    return services.sync.portal_key_fingerprint()
 
 
 def deliveries(services: Services) -> list[Delivery]:

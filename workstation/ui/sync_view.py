@@ -41,11 +41,19 @@ from workstation.ui.operations import (
     Operation,
     OperationContext,
     OperationProgress,
-    format_duration,
+    format_percent,
     format_size,
+    pace_parts,
 )
 from workstation.ui.sync_background import Connection, PassFailure, SyncRunner, next_attempt_text
-from workstation.ui.sync_rows import deliveries, headline_of, latest_decisions, portal_key_fingerprint, shown_state
+from workstation.ui.sync_rows import (
+    RETURNED,
+    deliveries,
+    headline_of,
+    latest_decisions,
+    portal_key_fingerprint,
+    shown_state,
+)
 
 T = TypeVar("T")
 
@@ -59,7 +67,7 @@ OUTBOX_HEADERS = (
     N_("Receipt"),
     N_("Sealed"),
 )
-STATE_COLUMN = 3
+STATE_COLUMN, ANSWER_COLUMN, RECEIPT_COLUMN = 3, 4, 5
 # How many bundles of one sync ended each way, in the order the summary lists them.
 OUTCOME_COUNTS = {
     "accepted": N_("{n} accepted"),
@@ -84,25 +92,17 @@ LIVE_REFRESH_MS = 250  # while bytes flow, the rows follow at most this often
 def delivery_state_text(delivery: Delivery, estimate: TransferEstimate | None = None) -> str:
     """The State cell: "uploading 42% · 240 kB/s · about 10 seconds left", "verifying", "rejected"…
 
-    Without a live `estimate`, an upload part-way says it resumes at the next sync."""
-    from babel import numbers
-
-    from workstation.ui.i18n import ui_locale
-
+    Without a live `estimate`, an upload part-way says it resumes at the next sync. The percent is
+    this bundle's (the estimate's covers the whole pass); the pace is the pass's, as the strip says it."""
     state = shown_state(delivery)
     if state != "uploading":
         return delivery_state_label(state)
-    fraction = delivery.acknowledged * 100 // max(1, delivery.size) / 100
-    uploading = f"{state_label('uploading')} {numbers.format_percent(fraction, locale=ui_locale())}"
+    percent = format_percent(delivery.acknowledged * 100 // max(1, delivery.size))
+    uploading = f"{state_label('uploading')} {percent}"
     if estimate is None:
         # TRANSLATORS: an upload cut or cancelled part-way: the portal keeps what it got.
         return _("{uploading} · resumes at the next sync").format(uploading=uploading)
-    parts = [uploading]
-    if estimate.rate is not None:
-        parts.append(_("{size}/s").format(size=format_size(round(estimate.rate))))
-        if estimate.seconds_left:
-            parts.append(_("about {duration} left").format(duration=format_duration(estimate.seconds_left)))
-    return " · ".join(parts)
+    return " · ".join([uploading, *pace_parts(estimate)])
 
 
 def answer_text(delivery: Delivery) -> str:
@@ -111,7 +111,7 @@ def answer_text(delivery: Delivery) -> str:
         return "; ".join(delivery.reasons)
     if delivery.last_error and delivery.in_flight:
         return delivery.last_error
-    returned = {decision.item_id for decision in latest_decisions(delivery.decisions) if decision.outcome == "returned"}
+    returned = {decision.item_id for decision in latest_decisions(delivery.decisions) if decision.outcome == RETURNED}
     if returned:
         return ngettext("{n} item returned with comments", "{n} items returned with comments", len(returned)).format(
             n=len(returned)
@@ -127,6 +127,13 @@ def receipt_text(delivery: Delivery) -> str:
         return _("✔ verified")
     # TRANSLATORS: the receipt's signature did not check out: it is not trusted.
     return _("⚠ not verified")
+
+
+def receipt_verified_text(portal_fingerprint: str | None) -> str:
+    """The sentence for a verified receipt, in the details pane and the Receipt cell's tooltip."""
+    return _("Signed receipt verified against the portal key {fingerprint}.").format(
+        fingerprint=portal_fingerprint or ""
+    )
 
 
 def sync_summary(result: object) -> str:
@@ -180,10 +187,7 @@ def details_html(
                 parts.append("<ul>" + "".join(f"<li>{escape(comment)}</li>" for comment in decision.comments) + "</ul>")
     if delivery.receipt is not None:
         if delivery.receipt_verified:
-            text = _("Signed receipt verified against the portal key {fingerprint}.").format(
-                fingerprint=portal_fingerprint or ""
-            )
-            parts.append(f"<p style='color:#1e6b32'>✔ {escape(text)}</p>")
+            parts.append(f"<p style='color:#1e6b32'>✔ {escape(receipt_verified_text(portal_fingerprint))}</p>")
         else:
             text = _("The receipt's signature does not match the portal key recorded at enrolment: it is not trusted.")
             parts.append(f"<p style='color:#a00000'>⚠ {escape(text)}</p>")
@@ -207,7 +211,7 @@ class SyncView(QWidget):
         self._estimate: TransferEstimate | None = None
         self._file_operation: Operation[Any] | None = None
         self._live_refresh = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
-        self._live_refresh.timeout.connect(self.reload)
+        self._live_refresh.timeout.connect(self._show_deliveries)  # only the rows move while bytes flow
 
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -257,7 +261,7 @@ class SyncView(QWidget):
         self.outbox.setHorizontalHeaderLabels([_(header) for header in OUTBOX_HEADERS])
         header = self.outbox.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(ANSWER_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.outbox.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.outbox.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.outbox.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -341,17 +345,21 @@ class SyncView(QWidget):
             _("⚠ The portal's feed was not trusted from one entry on: {problem}").format(problem=feed_problem)
         )
         self.feed_warning.setVisible(bool(feed_problem))
+        self._show_deliveries()
+        self._show_schedule()
+
+    def _show_deliveries(self) -> None:
+        """The rows and the details pane, the selection kept."""
         selected = self.selected_row()
         self._rows = deliveries(self._services)
         self._portal_fingerprint = portal_key_fingerprint(self._services)
         self.outbox.setRowCount(len(self._rows))
         for number, delivery in enumerate(self._rows):
-            estimate = self._estimate if self.runner.running and delivery.state == "uploading" else None
             cells = [
                 delivery.package_name,
                 f"v{delivery.version}",
                 format_size(delivery.size),
-                delivery_state_text(delivery, estimate),
+                delivery_state_text(delivery, self._live_estimate(delivery)),
                 answer_text(delivery),
                 receipt_text(delivery),
                 format_datetime_local(delivery.sealed_at, "short") if delivery.sealed_at else "",
@@ -359,10 +367,11 @@ class SyncView(QWidget):
             colour = STATE_COLOURS.get(shown_state(delivery))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text if column != 5 or not delivery.receipt_verified else self._receipt_tip())
+                verified = column == RECEIPT_COLUMN and delivery.receipt_verified
+                item.setToolTip(receipt_verified_text(self._portal_fingerprint) if verified else text)
                 if colour:
                     item.setBackground(QColor(colour))
-                if column == 5 and delivery.receipt is not None and not delivery.receipt_verified:
+                if column == RECEIPT_COLUMN and delivery.receipt is not None and not delivery.receipt_verified:
                     item.setForeground(QColor("#a00000"))
                 self.outbox.setItem(number, column, item)
         if selected is not None:
@@ -370,12 +379,10 @@ class SyncView(QWidget):
             if number is not None:
                 self.outbox.selectRow(number)
         self._show_details()
-        self._show_schedule()
 
-    def _receipt_tip(self) -> str:
-        return _("Signed receipt verified against the portal key {fingerprint}.").format(
-            fingerprint=self._portal_fingerprint or ""
-        )
+    def _live_estimate(self, delivery: Delivery) -> TransferEstimate | None:
+        """The running pass's rate and time left, for the bundle being uploaded now."""
+        return self._estimate if self.runner.running and delivery.state == "uploading" else None
 
     def selected_row(self) -> Delivery | None:
         rows = self.outbox.selectionModel().selectedRows() if self.outbox.selectionModel() else []
@@ -395,9 +402,13 @@ class SyncView(QWidget):
         if row is None:
             self.details.setHtml(f"<p>{html.escape(_('No bundle sealed yet.'))}</p>")
             return
-        estimate = self._estimate if self.runner.running and row.state == "uploading" else None
         self.details.setHtml(
-            details_html(row, self._portal_fingerprint, lambda item_id: headline_of(self._services, item_id), estimate)
+            details_html(
+                row,
+                self._portal_fingerprint,
+                lambda item_id: headline_of(self._services, item_id),
+                self._live_estimate(row),
+            )
         )
 
     def _show_schedule(self) -> None:
