@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, cast
 
 from portal.config import PortalPaths, PortalSettings
 from portal.errors import PortalSetupError
-from portal.uploads import fsync_folder
+from workstation.user_files import fsync_folder
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient

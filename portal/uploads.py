@@ -14,6 +14,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from workstation.user_files import fsync_folder
+
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -103,12 +105,3 @@ class UploadLocks:
     def release(self, upload_id: str) -> None:
         with self._guard:
             self._busy.discard(upload_id)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a file's creation, rename or removal in `folder` durable (POSIX)."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -66,7 +66,7 @@ def atomic_writer(out: Path) -> Iterator[BinaryIO]:
             os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide an export from other users
         os.replace(temporary, out)
         temporary = None
-        _sync_folder(folder)
+        fsync_folder(folder, best_effort=True)
     except OSError as error:
         raise EnvironmentFailure(f"cannot write {out}: {error.strerror or error}") from error
     finally:
@@ -80,15 +80,24 @@ def write_atomically(out: Path, data: bytes) -> None:
         stream.write(data)
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable; not possible (nor needed) on every platform."""
+def fsync_folder(folder: Path, best_effort: bool = False) -> None:
+    """Make a file's creation, rename or removal in `folder` durable (POSIX needs the folder synced).
+
+    Windows cannot open a folder for this and NTFS journals the rename anyway. With `best_effort`
+    (folders the user chose: USB sticks, network shares), a file system that refuses is let be.
+    """
+    if os.name == "nt":
+        return
     try:
         descriptor = os.open(folder, os.O_RDONLY)
     except OSError:
-        return
+        if best_effort:
+            return
+        raise
     try:
         os.fsync(descriptor)
     except OSError:
-        pass
+        if not best_effort:
+            raise
     finally:
         os.close(descriptor)

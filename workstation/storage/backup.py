@@ -27,7 +27,6 @@ import re
 import shutil
 import sqlite3
 import stat
-import sys
 import tempfile
 import time
 import zipfile
@@ -42,6 +41,7 @@ from workstation.errors import BadInput, EnvironmentFailure, Refused, StoreUnava
 from workstation.storage.migrations import MIGRATIONS
 from workstation.storage.store import BUSY_TIMEOUT_MS, Store, open_store
 from workstation.storage.workspace_lock import hold_workspace_lock
+from workstation.user_files import fsync_folder
 
 FORMAT_NAME = "editorial-workstation-backup"
 FORMAT_VERSION = 1
@@ -396,18 +396,7 @@ def _publish(partial: Path, out_path: Path) -> None:
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, out_path)
-    _fsync_folder(out_path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes a rename durable on POSIX; Windows cannot open a folder for this, and needs no such step.
-    if sys.platform == "win32":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_folder(out_path.parent)
 
 
 # --- checking a backup ---------------------------------------------------------------------------
@@ -738,7 +727,7 @@ def _swap_in(staging: Path, store_path: Path) -> tuple[Path | None, tuple[int, i
         for source, target in planned:
             os.rename(source, target)
             moves.append((source, target))
-        _fsync_folder(folder)
+        fsync_folder(folder)
         counts = _count_articles(store_path)
     except BaseException:
         _put_back(moves, store_path, staging, aside)

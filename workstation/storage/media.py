@@ -22,6 +22,7 @@ from typing import Any
 from workstation.errors import BadInput, StoreUnavailable
 from workstation.model import Picture
 from workstation.storage.store import Store
+from workstation.user_files import fsync_folder
 
 TEMP_PREFIX = ".incoming-"
 ORPHAN_GRACE_SECONDS = 600
@@ -285,19 +286,7 @@ def _write_durably(folder: Path, path: Path, data: bytes) -> None:
     except BaseException:
         _unlink(Path(temporary))
         raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # The rename is durable only once the folder itself is synced; Windows cannot open folders, and
-    # NTFS journals the rename anyway.
-    if os.name == "nt":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_folder(folder)
 
 
 def _file_sha256(path: Path) -> str:
