@@ -385,6 +385,23 @@ def _media_content(valid: ValidBundle, target: Path) -> None:
     resealed(valid, files, target)
 
 
+@_case("item-not-listed-in-package-json", lambda valid: f"{valid.item_names[1]} is in the bundle but not listed in")
+def _item_unlisted(valid: ValidBundle, target: Path) -> None:
+    files = valid.files()
+    package = json.loads(files["data/package.json"])
+    package["items"] = package["items"][:1]  # the second item travels unannounced
+    files["data/package.json"] = json.dumps(package).encode()
+    resealed(valid, files, target)
+
+
+@_case("media-no-item-shows", "is in the bundle but no item shows it")
+def _media_unshown(valid: ValidBundle, target: Path) -> None:
+    files = valid.files()
+    stowaway = png_bytes(12, 12, (200, 30, 30))
+    files[f"data/media/{hashlib.sha256(stowaway).hexdigest()}.png"] = stowaway
+    resealed(valid, files, target)
+
+
 # --- building blocks ----------------------------------------------------------------------------
 
 

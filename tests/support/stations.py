@@ -8,7 +8,6 @@ that passes them, `clear_for_sealing` makes an existing one pass them.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.support.images import png_bytes
+from tests.support.images import padded_png, png_bytes
 from workstation.clock import timestamp, utc_now
 from workstation.ids import new_id
 from workstation.model import Article, ArticleState, Block, OutboxEntry, Package, Picture, SegmentState
 from workstation.packaging.bundle import BundleIdentity, BundleItem, BundleMedia, file_sha256, seal_bundle
-from workstation.packaging.ninjs import to_ninjs
+from workstation.packaging.ninjs import media_facts, to_ninjs
 from workstation.station.identity import StationIdentity, load_or_create_identity
 from workstation.storage.packages import OutboxRepository, PackageRepository
 from workstation.storage.store import Store, open_store
@@ -96,17 +95,23 @@ class Station:
             created_at=now,
             updated_at=now,
         )
-        picture = self.folder / f"picture-{new_id()}.jpg"
-        picture.write_bytes(os.urandom(PICTURE_BYTES))
-        picture_sha, _ = file_sha256(picture)
+        picture_file = self.folder / f"picture-{new_id()}.png"
+        picture_file.write_bytes(padded_png(PICTURE_BYTES))
+        facts = media_facts(picture_file)
+        picture = Picture(
+            id=new_id(), article_id=article.id, media_sha256=facts.sha256, rendition_sha256=facts.sha256,
+            content_type=facts.content_type, width=facts.width, height=facts.height,
+            captions={"vi": "Lễ ký kết"}, alt_texts={"vi": "Hai đại diện bắt tay"}, credits={"vi": "Đại sứ quán"},
+        )  # fmt: skip
         identity = BundleIdentity(package_id, version)
         file_name = f"{identity.folder}.zip"
+        items = [{"id": article.id, "language": "vi"}]
         sealed = seal_bundle(
             self.store.outbox_folder / file_name,
             identity,
-            {"id": package_id, "version": version, "name": "Bản tin", "station_id": station_id, "items": []},
-            [BundleItem(article.id, "vi", to_ninjs(article, station_id, "Đại sứ quán"))],
-            [BundleMedia(picture_sha, "jpg", picture)],
+            {"id": package_id, "version": version, "name": "Bản tin", "station_id": station_id, "items": items},
+            [BundleItem(article.id, "vi", to_ninjs(article, station_id, "Đại sứ quán", [(picture, facts)]))],
+            [BundleMedia.of(facts, picture_file)],
             station_id=station_id,
             organisation="Đại sứ quán",
             private_key=signing_key or self.identity.private_key(),

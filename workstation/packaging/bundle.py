@@ -631,6 +631,7 @@ class _Verification:
         """package.json, every item against the schema and its file name, every media file against its name."""
         media = self._check_media()
         package = self._check_package()
+        shown: set[str] = set()  # sha256 of every picture some item shows
         for name in sorted(name for name in self._entries if name.startswith("data/items/")):
             self._report.item_count += 1
             match = _ITEM_NAME.match(name.removeprefix("data/items/"))
@@ -639,11 +640,18 @@ class _Verification:
                 continue
             item = self._json(name)
             if item is not None:
-                self._check_item(name, item, match["id"], match["lang"], media)
-        for entry in _package_items(package):
-            file_name = f"data/items/{entry.get('id')}.{entry.get('language')}.json"
+                shown |= self._check_item(name, item, match["id"], match["lang"], media)
+        listed = {f"data/items/{entry.get('id')}.{entry.get('language')}.json" for entry in _package_items(package)}
+        for file_name in sorted(listed):
             if file_name not in self._entries and file_name not in self._rejected:
                 self._problems.append(f"data/package.json lists {file_name}, which is missing")
+        if package is not None:
+            for name in sorted(name for name in self._entries if name.startswith("data/items/")):
+                if name not in listed:
+                    self._problems.append(f"{name} is in the bundle but not listed in data/package.json")
+        for sha, file_name in sorted(media.items()):
+            if sha not in shown:
+                self._problems.append(f"{file_name} is in the bundle but no item shows it")
         if self._report.item_count == 0:
             self._problems.append("the bundle holds no items")
         known = ("data/items/", "data/media/", PACKAGE_FILE)
@@ -683,15 +691,16 @@ class _Verification:
             self._problems.append(f"{PACKAGE_FILE} lacks its list of items")
         return package
 
-    def _check_item(self, name: str, item: Any, item_id: str, language: str, media: dict[str, str]) -> None:
-        """Schema, identity and picture references of one item."""
+    def _check_item(self, name: str, item: Any, item_id: str, language: str, media: dict[str, str]) -> set[str]:
+        """Schema, identity and picture references of one item; returns the sha256 of the pictures it shows."""
+        shown: set[str] = set()
         try:
             self._problems.extend(f"{name}: {problem}" for problem in ninjs_problems(item))
         except RecursionError:
             self._problems.append(f"{name} is nested too deeply")
-            return
+            return shown
         if not isinstance(item, dict):
-            return
+            return shown
         if item.get("uri") != f"urn:uuid:{item_id}" or item.get("language") != language:
             self._problems.append(f"{name}: its uri or language differs from its file name")
         for rendition in picture_renditions(item):
@@ -701,6 +710,7 @@ class _Verification:
                 self._problems.append(f"{name}: picture rendition href {href!r} is not urn:sha256:<hex>")
                 continue
             sha = match["sha"]
+            shown.add(sha)
             if sha not in media:
                 self._problems.append(f"{name}: picture {href} is referenced but data/media/{sha}.<ext> is missing")
                 continue
@@ -710,6 +720,7 @@ class _Verification:
             extension = file_name.rsplit(".", 1)[-1]
             if rendition.get("contentType") not in (None, _CONTENT_TYPES.get(extension)):
                 self._problems.append(f"{name}: contentType of picture {href} does not suit {file_name}")
+        return shown
 
     # fixity and signature ---------------------------------------------------------------------
 
