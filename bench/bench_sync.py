@@ -32,7 +32,7 @@ from tests.support.portal_process import PortalProcess, enrol_code, running_port
 from workstation.clock import timestamp, utc_now
 from workstation.ids import new_id
 from workstation.model import Article, Block, OutboxEntry, Package
-from workstation.packaging.bundle import BundleIdentity, BundleItem, BundleMedia, file_sha256, seal_bundle
+from workstation.packaging.bundle import BundleIdentity, BundleItem, BundleMedia, seal_bundle
 from workstation.packaging.ninjs import to_ninjs
 from workstation.station.identity import load_or_create_identity
 from workstation.storage.packages import OutboxRepository, PackageRepository
@@ -41,6 +41,7 @@ from workstation.sync import service as sync_service
 from workstation.sync.client import PortalClient
 from workstation.sync.service import SyncService
 from workstation.sync.worker import Backoff, SyncWorker
+from workstation.user_files import file_sha256
 
 MB = 1024 * 1024
 

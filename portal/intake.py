@@ -25,7 +25,8 @@ from portal.storage import BundleStorage
 from portal.store import BundleItemRef, PortalStore, Station, StoredReceipt, Upload
 from portal.uploads import UploadArea
 from workstation.errors import Refused
-from workstation.packaging.bundle import file_sha256, verify_bundle
+from workstation.packaging.bundle import verify_bundle
+from workstation.user_files import file_sha256
 
 log = logging.getLogger(__name__)
 

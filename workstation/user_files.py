@@ -8,6 +8,7 @@ nor damages the one that was there.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
@@ -101,3 +102,13 @@ def fsync_folder(folder: Path, best_effort: bool = False) -> None:
             raise
     finally:
         os.close(descriptor)
+
+
+def file_sha256(path: Path, chunk_size: int = 1024 * 1024) -> tuple[str, int]:
+    """The file's sha256 (hex) and size, read in chunks so memory does not grow with the file."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size

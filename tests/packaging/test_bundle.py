@@ -27,12 +27,12 @@ from workstation.packaging.bundle import (
     MediaChanged,
     SealCancelled,
     SealedBundle,
-    file_sha256,
     seal_bundle,
     verify_bundle,
 )
 from workstation.packaging.ninjs import MediaFacts, media_facts, ninjs_problems, to_ninjs
 from workstation.signing import public_key_b64
+from workstation.user_files import file_sha256
 
 STATION_ID = new_id()
 KEY = Ed25519PrivateKey.generate()

@@ -19,13 +19,14 @@ from tests.support.images import padded_png, png_bytes
 from workstation.clock import timestamp, utc_now
 from workstation.ids import new_id
 from workstation.model import Article, ArticleState, Block, OutboxEntry, Package, Picture, SegmentState
-from workstation.packaging.bundle import BundleIdentity, BundleItem, BundleMedia, file_sha256, seal_bundle
+from workstation.packaging.bundle import BundleIdentity, BundleItem, BundleMedia, seal_bundle
 from workstation.packaging.ninjs import media_facts, to_ninjs
 from workstation.station.identity import StationIdentity, load_or_create_identity
 from workstation.storage.packages import OutboxRepository, PackageRepository
 from workstation.storage.store import Store, open_store
 from workstation.sync.client import PortalClient
 from workstation.sync.service import PORTAL_TOKEN, SyncService
+from workstation.user_files import file_sha256
 
 if TYPE_CHECKING:
     from workstation.app import Services

@@ -215,15 +215,6 @@ def seal_bundle(
     return SealedBundle(path=out_path, sha256=hashed.hexdigest(), size=hashed.size)
 
 
-def file_sha256(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def _unique_media(media: Sequence[BundleMedia]) -> list[BundleMedia]:
     unique: dict[str, BundleMedia] = {}
     for picture in media:

@@ -22,13 +22,12 @@ from typing import Any
 from workstation.errors import BadInput, StoreUnavailable
 from workstation.model import Picture
 from workstation.storage.store import Store
-from workstation.user_files import fsync_folder
+from workstation.user_files import file_sha256, fsync_folder
 
 TEMP_PREFIX = ".incoming-"
 ORPHAN_GRACE_SECONDS = 600
 """Unreferenced files younger than this are left alone: a picture being added may be about to use them."""
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_READ_CHUNK = 1024 * 1024
 
 # Every column of every table that references media; collect_orphans keeps what any of them names.
 _REFERENCED = (
@@ -148,7 +147,7 @@ class MediaRepository:
     def _keep_existing(self, path: Path, sha256: str, size: int) -> bool:
         """True when the file already holds these bytes; it is then touched so the collector spares it."""
         try:
-            if path.stat().st_size != size or _file_sha256(path) != sha256:
+            if path.stat().st_size != size or file_sha256(path)[0] != sha256:
                 return False  # damaged: it is rewritten
         except FileNotFoundError:
             return False
@@ -287,14 +286,6 @@ def _write_durably(folder: Path, path: Path, data: bytes) -> None:
         _unlink(Path(temporary))
         raise
     fsync_folder(folder)
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(_READ_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _modified_after(path: Path, cutoff: float) -> bool:
